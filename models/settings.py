@@ -1,0 +1,106 @@
+"""One settings object for every layer, read once from the environment (prefix ``FREDPIPE_``).
+
+Everything configurable lives here so operators have one page to read; no other module
+touches ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FRED_LIVE_URL = "https://api.stlouisfed.org/fred"
+#: FRED keys are 32 lower-case alphanumerics; this one is only accepted by the local sandbox.
+SANDBOX_API_KEY = "fredpipesandbox00000000000000000"
+
+_DB_SCHEMES = ("duckdb", "mysql+pymysql")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message is one line an operator can act on."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FREDPIPE_", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        default=f"duckdb:///{REPO_ROOT / 'data' / 'fredpipe.duckdb'}",
+        description="SQLAlchemy URL: duckdb:///path/file.duckdb (default) or mysql+pymysql://...",
+    )
+    redis_url: str | None = Field(default=None, description="redis://host:port/db; unset = in-memory cache")
+    fred_api_key: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("FREDPIPE_FRED_API_KEY", "FRED_API_KEY", "fred_api_key"),
+    )
+    fred_base_url: str = FRED_LIVE_URL
+    fred_timeout_seconds: float = 30.0
+    data_dir: Path = REPO_ROOT / "data"
+    dbt_project_dir: Path = REPO_ROOT / "transforms"
+    client_dist_dir: Path = REPO_ROOT / "client" / "dist"
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    cache_ttl_seconds: int = 300
+    forecast_horizon: int | None = Field(default=None, description="override per-frequency horizons")
+    mysql_ssl_ca: str | None = Field(default=None, description="CA bundle path to require TLS to MySQL")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in _DB_SCHEMES:
+            raise ValueError(
+                f"FREDPIPE_DATABASE_URL must start with one of {', '.join(s + '://' for s in _DB_SCHEMES)}; "
+                f"got {value!r}"
+            )
+        if scheme == "mysql+pymysql" and not urlsplit(value).path.strip("/"):
+            raise ValueError(f"FREDPIPE_DATABASE_URL names no database: {value!r}")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError(f"FREDPIPE_REDIS_URL must be redis://, rediss:// or unix://; got {value!r}")
+        return value or None
+
+    @field_validator("fred_base_url")
+    @classmethod
+    def _check_fred_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"FREDPIPE_FRED_BASE_URL must be an http(s) URL; got {value!r}")
+        return value.rstrip("/")
+
+    @property
+    def is_duckdb(self) -> bool:
+        return self.database_url.startswith("duckdb")
+
+    def require_fred_api_key(self) -> str:
+        if not self.fred_api_key:
+            raise SettingsError(
+                "No FRED API key: set FRED_API_KEY or FREDPIPE_FRED_API_KEY "
+                "(free at fred.stlouisfed.org; the local sandbox accepts "
+                f"{SANDBOX_API_KEY})"
+            )
+        return self.fred_api_key
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning pydantic's multi-line report into one actionable line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Invalid setting {where}: {msg}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

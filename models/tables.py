@@ -1,0 +1,130 @@
+"""SQLAlchemy Core tables owned by the Python side (raw, forecast and app tables).
+
+dbt marts are *not* declared here: dbt owns them; ``models.marts`` names them for readers.
+The schema changes only through Alembic migrations (``models/migrations``).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+SERIES_ID = sa.String(64)
+RUN_ID = sa.String(36)
+
+# --- raw layer (written only by ingest) -------------------------------------------------
+
+raw_series = sa.Table(
+    "raw_series",
+    metadata,
+    sa.Column("series_id", SERIES_ID, primary_key=True),
+    sa.Column("title", sa.String(512), nullable=False),
+    sa.Column("units", sa.String(256), nullable=False, server_default=""),
+    sa.Column("units_short", sa.String(128), nullable=False, server_default=""),
+    sa.Column("frequency", sa.String(64), nullable=False, server_default=""),
+    sa.Column("frequency_short", sa.String(8), nullable=False, server_default=""),
+    sa.Column("seasonal_adjustment", sa.String(128), nullable=False, server_default=""),
+    sa.Column("seasonal_adjustment_short", sa.String(16), nullable=False, server_default=""),
+    sa.Column("observation_start", sa.Date, nullable=True),
+    sa.Column("observation_end", sa.Date, nullable=True),
+    sa.Column("last_updated", sa.String(40), nullable=True),
+    sa.Column("popularity", sa.Integer, nullable=True),
+    sa.Column("notes", sa.Text, nullable=True),
+    sa.Column("fetched_at", sa.DateTime, nullable=False),
+)
+
+#: One row per (series, observation date, vintage). A revision is a new row, never an update.
+raw_observations = sa.Table(
+    "raw_observations",
+    metadata,
+    sa.Column("series_id", SERIES_ID, primary_key=True),
+    sa.Column("obs_date", sa.Date, primary_key=True),
+    sa.Column("realtime_start", sa.Date, primary_key=True),
+    sa.Column("realtime_end", sa.Date, nullable=False),
+    sa.Column("value", sa.Double, nullable=True, comment="FRED '.' (missing) is NULL, never 0"),
+    sa.Column("ingest_run_id", RUN_ID, nullable=True),
+    sa.Column("ingested_at", sa.DateTime, nullable=False),
+)
+
+ingest_runs = sa.Table(
+    "ingest_runs",
+    metadata,
+    sa.Column("run_id", RUN_ID, primary_key=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("series_requested", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("series_failed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rows_written", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text, nullable=True),
+)
+
+ingest_run_series = sa.Table(
+    "ingest_run_series",
+    metadata,
+    sa.Column("run_id", RUN_ID, primary_key=True),
+    sa.Column("series_id", SERIES_ID, primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("rows_fetched", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rows_written", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+)
+
+# --- forecast layer (written only by forecasting) ----------------------------------------
+
+forecast_runs = sa.Table(
+    "forecast_runs",
+    metadata,
+    sa.Column("run_id", RUN_ID, primary_key=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+    sa.Column("data_version", sa.BigInteger, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("params", sa.Text, nullable=False, server_default="{}", comment="JSON"),
+    sa.Column("error", sa.Text, nullable=True),
+)
+
+forecast_points = sa.Table(
+    "forecast_points",
+    metadata,
+    sa.Column("run_id", RUN_ID, primary_key=True),
+    sa.Column("series_id", SERIES_ID, primary_key=True),
+    sa.Column("target_date", sa.Date, primary_key=True),
+    sa.Column("model", sa.String(64), nullable=False),
+    sa.Column("mean", sa.Double, nullable=False),
+    sa.Column("lower_80", sa.Double, nullable=False),
+    sa.Column("upper_80", sa.Double, nullable=False),
+    sa.Column("lower_95", sa.Double, nullable=False),
+    sa.Column("upper_95", sa.Double, nullable=False),
+)
+
+#: Per run, series and model: backtest metrics, plus the reason a model was (not) chosen.
+forecast_models = sa.Table(
+    "forecast_models",
+    metadata,
+    sa.Column("run_id", RUN_ID, primary_key=True),
+    sa.Column("series_id", SERIES_ID, primary_key=True),
+    sa.Column("model", sa.String(64), primary_key=True),
+    sa.Column("selected", sa.Boolean, nullable=False),
+    sa.Column("mae", sa.Double, nullable=True),
+    sa.Column("rmse", sa.Double, nullable=True),
+    sa.Column("smape", sa.Double, nullable=True),
+    sa.Column("mase", sa.Double, nullable=True),
+    sa.Column("coverage_80", sa.Double, nullable=True),
+    sa.Column("coverage_95", sa.Double, nullable=True),
+    sa.Column("n_obs", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+)
+
+# --- app state ---------------------------------------------------------------------------
+
+#: Append-only; the current data version is max(version). It keys the API cache.
+data_versions = sa.Table(
+    "data_versions",
+    metadata,
+    sa.Column("version", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("stage", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)

@@ -1,0 +1,97 @@
+"""Shared fixtures: a fresh, migrated database per test on DuckDB and (when configured) MariaDB.
+
+MariaDB/MySQL tests run when ``FREDPIPE_TEST_MYSQL_URL`` is set (CI sets it); each test gets a
+database of its own so suites can run side by side. Real connections only, no mocks.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from models.engine import make_engine
+from models.migrate import upgrade
+
+MYSQL_URL = os.environ.get("FREDPIPE_TEST_MYSQL_URL")
+REDIS_URL = os.environ.get("FREDPIPE_TEST_REDIS_URL")
+REAL_DATA_DIR = os.environ.get("FREDPIPE_REAL_DATA_DIR")
+
+BACKENDS = [
+    "duckdb",
+    pytest.param(
+        "mysql",
+        marks=[
+            pytest.mark.mysql,
+            pytest.mark.skipif(not MYSQL_URL, reason="FREDPIPE_TEST_MYSQL_URL is not set"),
+        ],
+    ),
+]
+
+
+def _fresh_mysql_database() -> tuple[str, sa.Engine]:
+    assert MYSQL_URL
+    admin = sa.create_engine(MYSQL_URL)
+    name = f"fp_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    url = make_url(MYSQL_URL).set(database=name).render_as_string(hide_password=False)
+    return url, admin
+
+
+def _drop_mysql_database(admin: sa.Engine, url: str) -> None:
+    name = make_url(url).database
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to a fresh, empty database (no tables) on each backend."""
+    if request.param == "duckdb":
+        yield f"duckdb:///{tmp_path / 'test.duckdb'}"
+        return
+    url, admin = _fresh_mysql_database()
+    try:
+        yield url
+    finally:
+        _drop_mysql_database(admin, url)
+
+
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """A URL to a fresh database with every migration applied."""
+    engine = make_engine(empty_db_url)
+    upgrade(engine)
+    engine.dispose()
+    return empty_db_url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[sa.Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def real_data_dir() -> Path:
+    if not REAL_DATA_DIR:
+        pytest.skip("FREDPIPE_REAL_DATA_DIR is not set (points at ../shared/fred)")
+    path = Path(REAL_DATA_DIR)
+    if not (path / "DGS10.csv").exists():
+        pytest.fail(f"FREDPIPE_REAL_DATA_DIR={path} holds no DGS10.csv")
+    return path
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not REDIS_URL:
+        pytest.skip("FREDPIPE_TEST_REDIS_URL is not set")
+    return REDIS_URL
