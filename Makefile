@@ -1,33 +1,58 @@
-# fredpipe: `make demo` runs the product on embedded defaults; `make test` runs every suite.
+# fredpipe — `make demo` runs the product on embedded defaults; `make test` runs every suite.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM_STAMP := client/node_modules/.installed
+UV_VERSION := 0.13.9
 
-.PHONY: venv demo test test-python test-client lint client lock clean
+.PHONY: help venv client-deps client demo test lint test-python test-client lock schema clean
+
+help:
+	@echo "make demo   set up, run the pipeline on demo data, serve http://127.0.0.1:8000"
+	@echo "make test   set up and run every test suite (Python + client)"
+	@echo "make lint   ruff + mypy;  make lock  re-pin Python dependencies"
 
 venv: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --quiet -p $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet -p $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
-lock:
-	$(BIN)/uv pip compile pyproject.toml --extra dev -p 3.11 -o requirements.lock
+client-deps: $(NPM_STAMP)
+
+$(NPM_STAMP): client/package.json client/package-lock.json
+	cd client && npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+client: client-deps
+	cd client && npm run build
+
+demo: venv client
+	$(BIN)/fredpipe demo
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test-python: venv
+test-python: venv client
 	$(BIN)/pytest
 
-test: lint test-python
+test-client: client-deps
+	cd client && npm test
+
+test: lint test-client test-python
+
+lock: venv
+	$(BIN)/uv pip compile pyproject.toml --extra dev -p 3.11 -o requirements.lock
+
+schema: venv
+	$(BIN)/python -m graphql_api.export_schema > client/schema.graphql
 
 clean:
-	rm -rf $(VENV) data client/node_modules client/dist transforms/target
+	rm -rf $(VENV) data client/node_modules client/dist transforms/target transforms/logs

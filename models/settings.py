@@ -6,7 +6,6 @@ touches ``os.environ``.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -101,6 +100,22 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsError(f"Invalid setting {where}: {msg}") from None
 
 
-@lru_cache(maxsize=1)
+_active: Settings | None = None
+
+
 def get_settings() -> Settings:
-    return load_settings()
+    """The process-wide settings: those installed by ``use_settings`` or else the environment's."""
+    global _active
+    if _active is None:
+        _active = load_settings()
+    return _active
+
+
+def use_settings(settings: Settings | None) -> None:
+    """Install ``settings`` for this process (the CLI and tests do; ``None`` re-reads the env).
+
+    Prefect tasks run in this process's threads, so they see what the entry point installed
+    without secrets travelling as flow parameters.
+    """
+    global _active
+    _active = settings

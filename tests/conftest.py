@@ -95,3 +95,20 @@ def redis_url() -> str:
     if not REDIS_URL:
         pytest.skip("FREDPIPE_TEST_REDIS_URL is not set")
     return REDIS_URL
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI a missing service is a failure, not a skip."""
+    if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+        return
+    missing = [
+        name
+        for name, value in (
+            ("FREDPIPE_TEST_MYSQL_URL", MYSQL_URL),
+            ("FREDPIPE_TEST_REDIS_URL", REDIS_URL),
+            ("FREDPIPE_REAL_DATA_DIR", REAL_DATA_DIR),
+        )
+        if not value
+    ]
+    if missing:
+        raise pytest.UsageError(f"CI=true but {', '.join(missing)} not set: .ci/run sets them")

@@ -1,0 +1,167 @@
+"""``fredpipe``: the operator's command line.
+
+Every command builds settings once, installs them for the process and reports bad input as
+one line on stderr with exit code 2 (no tracebacks for expected failures).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.prefect_env import apply_prefect_defaults
+from ingest.catalog import CatalogError, parse_series_ids
+from models.settings import Settings, SettingsError, load_settings, use_settings
+
+apply_prefect_defaults()
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+pipeline_app = typer.Typer(no_args_is_help=True, help="Run the ingest → dbt → forecast pipeline.")
+app.add_typer(pipeline_app, name="pipeline")
+
+console = Console(stderr=True)
+
+SeriesOpt = Annotated[
+    str | None, typer.Option("--series", "-s", help="Comma-separated FRED ids (default: the catalog)")
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+    use_settings(settings)
+    return settings
+
+
+def _series(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    try:
+        return parse_series_ids(text)
+    except CatalogError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (idempotent)."""
+    from flows import stages
+
+    _settings()
+    console.print(f"schema at revision {stages.migrate()}")
+
+
+@pipeline_app.command("run")
+def pipeline_run(series: SeriesOpt = None) -> None:
+    """Ingest, transform and forecast; exits 1 naming each series that failed."""
+    _settings()
+    ids = _series(series)
+    result = _run_pipeline(ids)
+    raise typer.Exit(0 if result else 1)
+
+
+def _run_pipeline(ids: list[str] | None) -> bool:
+    from flows.pipeline import PipelineFailed, PipelineResult, pipeline
+
+    state = pipeline(series=ids, return_state=True)
+    try:
+        result = state.result()
+    except PipelineFailed as exc:
+        console.print(f"[bold red]pipeline failed:[/] {exc}", highlight=False)
+        return False
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+    assert isinstance(result, PipelineResult)
+    table = Table(title="pipeline", show_header=False)
+    table.add_row("series", ", ".join(result.series))
+    table.add_row("rows written", f"{result.rows_written:,}")
+    table.add_row("dbt build", f"{result.dbt_seconds:.1f} s")
+    table.add_row("forecast run", f"{result.forecast_run_id} ({result.forecast_series} series)")
+    table.add_row("data version", str(result.data_version))
+    console.print(table)
+    return True
+
+
+@app.command()
+def sandbox(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8001,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Folder of SERIESID.csv files (default: demo data)")
+    ] = None,
+    rate_per_minute: Annotated[int, typer.Option(help="Requests per minute before 429")] = 120,
+) -> None:
+    """Serve a FRED-compatible API on 127.0.0.1 (for tests, demos and offline work)."""
+    from ingest.sandbox.server import serve_sandbox
+
+    if data_dir is not None and not data_dir.is_dir():
+        raise _fail(f"--data-dir {data_dir} is not a folder")
+    console.print(f"FRED sandbox on http://127.0.0.1:{port}/fred")
+    serve_sandbox(port=port, data_dir=data_dir, rate_per_minute=rate_per_minute)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Serve the GraphQL API, the REST docs and the dashboard."""
+    settings = _settings(api_host=host, api_port=port)
+    _serve(settings)
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from graphql_api.app import create_app
+
+    base = f"http://{settings.api_host}:{settings.api_port}"
+    console.print(
+        f"dashboard  {base}/\nGraphiQL   {base}/graphql\nREST docs  {base}/docs", highlight=False
+    )
+    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="API port")] = 8000,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API after the pipeline")
+    ] = True,
+) -> None:
+    """Run everything on embedded defaults against the sandbox's synthetic demo data."""
+    from ingest.demo_data import demo_series
+    from ingest.sandbox.server import running_sandbox
+    from models.settings import SANDBOX_API_KEY
+
+    with running_sandbox() as fred_url:
+        settings = _settings(fred_base_url=fred_url, fred_api_key=SANDBOX_API_KEY, api_port=port)
+        console.print(f"FRED sandbox (synthetic demo data) on {fred_url}", highlight=False)
+        console.print(f"database {settings.database_url}", highlight=False)
+        if not _run_pipeline(sorted(demo_series())):
+            raise typer.Exit(1)
+        if serve_after:
+            _serve(settings)
+
+
+def main() -> None:
+    try:
+        app()
+    except SettingsError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

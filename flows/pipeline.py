@@ -1,0 +1,78 @@
+"""The ``pipeline`` flow: ingest → dbt build → forecast, each stage bumping the data version.
+
+Tasks are thin adapters over functions in ``ingest``, ``flows.dbt_runner`` and
+``forecasting``; only the I/O-bound ingest and dbt tasks retry. Settings come from
+``models.settings.get_settings()`` (installed by the CLI or a test), never from flow
+parameters, so credentials are not stored in Prefect's run history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flows.prefect_env import apply_prefect_defaults
+
+apply_prefect_defaults()
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+
+from flows import stages  # noqa: E402
+
+
+class PipelineFailed(RuntimeError):
+    """Some series failed; the message names them and FRED's reason for each."""
+
+
+@dataclass
+class PipelineResult:
+    series: list[str]
+    rows_written: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    dbt_seconds: float = 0.0
+    forecast_run_id: str | None = None
+    forecast_series: int = 0
+    data_version: int = 0
+
+
+@task(name="migrate", retries=2, retry_delay_seconds=3)
+def migrate_task() -> str | None:
+    return stages.migrate()
+
+
+@task(name="ingest", retries=2, retry_delay_seconds=10, cache_policy=None)
+def ingest_task(series: list[str]) -> stages.IngestOutcome:
+    return stages.ingest(series)
+
+
+@task(name="dbt-build", retries=1, retry_delay_seconds=10, cache_policy=None)
+def dbt_build_task() -> float:
+    return stages.dbt_build()
+
+
+@task(name="forecast", cache_policy=None)
+def forecast_task(series: list[str]) -> stages.ForecastOutcome:
+    return stages.forecast(series)
+
+
+@flow(name="pipeline", log_prints=True)
+def pipeline(series: list[str] | None = None) -> PipelineResult:
+    """Refresh the given series (default: the catalog) end to end."""
+    logger = get_run_logger()
+    wanted = series or stages.default_series()
+    migrate_task()
+    ingested = ingest_task(wanted)
+    result = PipelineResult(series=wanted, rows_written=ingested.rows_written, failed=ingested.failed)
+    logger.info("ingest: %d rows written, %d series failed", ingested.rows_written, len(ingested.failed))
+    ok = [s for s in wanted if s not in ingested.failed]
+    if ok:
+        result.dbt_seconds = dbt_build_task()
+        forecasted = forecast_task(ok)
+        result.forecast_run_id = forecasted.run_id
+        result.forecast_series = forecasted.series
+    result.data_version = stages.data_version()
+    if ingested.failed:
+        raise PipelineFailed(
+            "ingest failed for "
+            + "; ".join(f"{sid}: {msg}" for sid, msg in sorted(ingested.failed.items()))
+        )
+    return result
