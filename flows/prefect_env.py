@@ -12,7 +12,8 @@ _DEFAULTS = {
     # No telemetry calls out of a closed network (they fail and log errors otherwise).
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
-    # One place for the ephemeral API's SQLite file and logs.
+    # The local ephemeral API takes ~15 s to start on 2 idle cores; give a busy machine room.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_LOGGING_LEVEL": "INFO",
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,17 +52,24 @@ def _drop_mysql_database(admin: sa.Engine, url: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL to a fresh, empty database (no tables) on each backend."""
-    if request.param == "duckdb":
-        yield f"duckdb:///{tmp_path / 'test.duckdb'}"
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """A URL to a new, empty database: a DuckDB file in ``directory`` or a MariaDB database."""
+    if backend == "duckdb":
+        yield f"duckdb:///{directory / 'test.duckdb'}"
         return
     url, admin = _fresh_mysql_database()
     try:
         yield url
     finally:
         _drop_mysql_database(admin, url)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to a fresh, empty database (no tables) on each backend."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,0 +1,201 @@
+"""End to end through the real CLI: sandbox → ``fredpipe pipeline run`` → ``fredpipe serve``.
+
+GraphQL answers are compared with the data the sandbox served (demo) and with an independent
+pandas computation (real FRED series from ``FREDPIPE_REAL_DATA_DIR``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ingest.demo_data import demo_series
+from ingest.sandbox.server import running_sandbox
+from models.settings import SANDBOX_API_KEY
+from tests.conftest import BACKENDS, fresh_database
+from tests.e2e.helpers import REPO, chromium_path, cli_env, graphql, run_cli, serving
+
+pytestmark = pytest.mark.e2e
+
+DEMO_IDS = ["DGS10", "DGS2", "UNRATE", "GDP"]
+REAL_IDS = ["DGS10", "DGS2", "UNRATE"]
+
+FULL_QUERY = """
+{ indicators { id title units frequency }
+  indicator(id: "DGS10") {
+    observations(start: "2020-01-01", end: "2020-12-31") { dates values }
+    stats(start: "2020-01-01", end: "2020-12-31") { count mean variance stddev min max }
+    forecast { dates mean lower80 upper80 lower95 upper95 }
+  }
+  correlation(ids: ["DGS10", "DGS2"], start: "2015-01-01", end: "2020-12-31") { ids matrix } }
+"""
+
+
+@dataclass
+class Deployed:
+    env: dict[str, str]
+    backend: str
+
+
+def _pipeline(db_url: str, fred_url: str, ids: list[str]) -> dict[str, str]:
+    env = cli_env(
+        FREDPIPE_DATABASE_URL=db_url,
+        FREDPIPE_FRED_BASE_URL=str(fred_url),
+        FRED_API_KEY=SANDBOX_API_KEY,
+    )
+    done = run_cli(["pipeline", "run", "--series", ",".join(ids)], env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
+    return env
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_deployment(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployed]:
+    """One pipeline run per backend on the sandbox's demo data, shared by this module's tests."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("e2e")) as db_url:
+        with running_sandbox() as fred_url:
+            env = _pipeline(db_url, fred_url, DEMO_IDS)
+        yield Deployed(env, request.param)
+
+
+def _demo_values(series_id: str, start: date, end: date) -> tuple[list[str], list[float]]:
+    rows = [
+        (d, v) for d, v in demo_series()[series_id].observations if start <= d <= end and v != "."
+    ]
+    return [d.isoformat() for d, _ in rows], [float(v) for _, v in rows]
+
+
+def test_graphql_answers_equal_the_sandbox_data(demo_deployment: Deployed) -> None:
+    with serving(demo_deployment.env) as base:
+        body = graphql(base, FULL_QUERY)
+    assert "errors" not in body, body
+    data = body["data"]
+    assert isinstance(data, dict)
+    assert {i["id"] for i in data["indicators"]} == set(DEMO_IDS)
+
+    dates, values = _demo_values("DGS10", date(2020, 1, 1), date(2020, 12, 31))
+    observations = data["indicator"]["observations"]
+    assert observations["dates"] == dates
+    assert observations["values"] == pytest.approx(values, rel=1e-12)
+
+    stats = data["indicator"]["stats"]
+    arr = np.array(values)
+    assert stats["count"] == len(arr)
+    assert stats["mean"] == pytest.approx(arr.mean(), rel=1e-9)
+    assert stats["variance"] == pytest.approx(arr.var(ddof=1), rel=1e-9)
+    assert stats["stddev"] == pytest.approx(arr.std(ddof=1), rel=1e-9)
+    assert (stats["min"], stats["max"]) == (arr.min(), arr.max())
+
+    forecast = data["indicator"]["forecast"]
+    assert len(forecast["dates"]) == len(forecast["mean"]) > 0
+    assert forecast["dates"][0] > dates[-1] or forecast["dates"][0] > "2025-12-01"
+    for lo95, lo80, mean, hi80, hi95 in zip(
+        forecast["lower95"],
+        forecast["lower80"],
+        forecast["mean"],
+        forecast["upper80"],
+        forecast["upper95"],
+        strict=True,
+    ):
+        assert lo95 <= lo80 <= mean <= hi80 <= hi95
+
+    corr = data["correlation"]
+    a = pd.Series(
+        dict(zip(*_demo_values("DGS10", date(2015, 1, 1), date(2020, 12, 31)), strict=True))
+    )
+    b = pd.Series(
+        dict(zip(*_demo_values("DGS2", date(2015, 1, 1), date(2020, 12, 31)), strict=True))
+    )
+    expected = a.corr(b)
+    assert corr["ids"] == ["DGS10", "DGS2"]
+    assert corr["matrix"][0][0] == pytest.approx(1.0)
+    assert corr["matrix"][0][1] == pytest.approx(expected, rel=1e-9)
+    assert corr["matrix"][1][0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_bad_requests_are_graphql_errors_not_500(demo_deployment: Deployed) -> None:
+    with serving(demo_deployment.env) as base:
+        unknown = graphql(base, '{ indicator(id: "NOPE") { id } }')
+        inverted = graphql(
+            base,
+            '{ indicator(id: "DGS10") { stats(start: "2021-01-01", end: "2020-01-01") '
+            "{ count } } }",
+        )
+    assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # type: ignore[index]
+    assert "NOPE" in unknown["errors"][0]["message"]  # type: ignore[index]
+    assert inverted["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"  # type: ignore[index]
+
+
+def test_rerunning_the_pipeline_adds_no_rows(demo_deployment: Deployed) -> None:
+    import sqlalchemy as sa
+
+    from models.engine import make_engine
+
+    engine = make_engine(demo_deployment.env["FREDPIPE_DATABASE_URL"])
+    count = sa.text("select count(*) from raw_observations")
+    with engine.connect() as conn:
+        before = conn.execute(count).scalar_one()
+    engine.dispose()
+    with running_sandbox() as fred_url:
+        env = {**demo_deployment.env, "FREDPIPE_FRED_BASE_URL": str(fred_url)}
+        done = run_cli(["pipeline", "run", "--series", ",".join(DEMO_IDS)], env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with engine.connect() as conn:
+        assert conn.execute(count).scalar_one() == before
+    engine.dispose()
+
+
+def test_dashboard_plots_a_chart_in_chromium(demo_deployment: Deployed, tmp_path: Path) -> None:
+    if demo_deployment.backend != "duckdb":
+        pytest.skip("the browser check runs once, on the embedded default")
+    browser = chromium_path()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI (.ci/run installs it)")
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    if not (REPO / "client" / "dist" / "index.html").exists():
+        pytest.fail("client/dist is not built: run `make client` (make test does)")
+    shot = tmp_path / "dashboard.png"
+    with serving(demo_deployment.env) as base:
+        done = subprocess.run(
+            ["node", "e2e/dashboard.mjs", f"{base}/", str(shot)],
+            cwd=REPO / "client",
+            env={**os.environ, "CHROMIUM_PATH": browser},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_real_series_match_pandas(backend: str, real_data_dir: Path, tmp_path: Path) -> None:
+    query = """query($id: ID!) { indicator(id: $id) {
+        observations(start: "1990-01-01", end: "2019-12-31") { dates values }
+        stats(start: "1990-01-01", end: "2019-12-31") { count mean variance } } }"""
+    with fresh_database(backend, tmp_path) as db_url:
+        with running_sandbox(data_dir=real_data_dir) as fred_url:
+            env = _pipeline(db_url, fred_url, REAL_IDS)
+        with serving(env) as base:
+            answers = {sid: graphql(base, query, {"id": sid}) for sid in REAL_IDS}
+    for sid, body in answers.items():
+        assert "errors" not in body, body
+        frame = pd.read_csv(real_data_dir / f"{sid}.csv", na_values=".", parse_dates=["date"])
+        window = frame[(frame.date >= "1990-01-01") & (frame.date <= "2019-12-31")].dropna()
+        got = body["data"]["indicator"]  # type: ignore[index]
+        assert got["observations"]["dates"] == [d.strftime("%Y-%m-%d") for d in window.date]
+        assert got["observations"]["values"] == pytest.approx(window.value.tolist(), rel=1e-12)
+        assert got["stats"]["count"] == len(window)
+        assert math.isclose(got["stats"]["mean"], window.value.mean(), rel_tol=1e-9)
+        assert math.isclose(got["stats"]["variance"], window.value.var(ddof=1), rel_tol=1e-9)
