@@ -27,7 +27,8 @@ app.add_typer(pipeline_app, name="pipeline")
 console = Console(stderr=True)
 
 SeriesOpt = Annotated[
-    str | None, typer.Option("--series", "-s", help="Comma-separated FRED ids (default: the catalog)")
+    str | None,
+    typer.Option("--series", "-s", help="Comma-separated FRED ids (default: the catalog)"),
 ]
 
 
@@ -66,8 +67,12 @@ def migrate() -> None:
 @pipeline_app.command("run")
 def pipeline_run(series: SeriesOpt = None) -> None:
     """Ingest, transform and forecast; exits 1 naming each series that failed."""
-    _settings()
+    settings = _settings()
     ids = _series(series)
+    try:
+        settings.require_fred_api_key()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
     result = _run_pipeline(ids)
     raise typer.Exit(0 if result else 1)
 
@@ -130,7 +135,8 @@ def _serve(settings: Settings) -> None:
     console.print(
         f"dashboard  {base}/\nGraphiQL   {base}/graphql\nREST docs  {base}/docs", highlight=False
     )
-    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="info")
 
 
 @app.command()

@@ -15,8 +15,10 @@ from flows.prefect_env import apply_prefect_defaults
 apply_prefect_defaults()
 
 from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.states import State  # noqa: E402
 
 from flows import stages  # noqa: E402
+from models.settings import SettingsError  # noqa: E402
 
 
 class PipelineFailed(RuntimeError):
@@ -34,17 +36,40 @@ class PipelineResult:
     data_version: int = 0
 
 
-@task(name="migrate", retries=2, retry_delay_seconds=3)
+def _worth_retrying(task: object, task_run: object, state: State) -> bool:
+    """Retry I/O failures, never a configuration mistake (it fails the same way again)."""
+    try:
+        state.result()
+    except SettingsError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+@task(name="migrate", retries=2, retry_delay_seconds=3, retry_condition_fn=_worth_retrying)
 def migrate_task() -> str | None:
     return stages.migrate()
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=10, cache_policy=None)
+@task(
+    name="ingest",
+    retries=2,
+    retry_delay_seconds=10,
+    retry_condition_fn=_worth_retrying,
+    cache_policy=None,
+)
 def ingest_task(series: list[str]) -> stages.IngestOutcome:
     return stages.ingest(series)
 
 
-@task(name="dbt-build", retries=1, retry_delay_seconds=10, cache_policy=None)
+@task(
+    name="dbt-build",
+    retries=1,
+    retry_delay_seconds=10,
+    retry_condition_fn=_worth_retrying,
+    cache_policy=None,
+)
 def dbt_build_task() -> float:
     return stages.dbt_build()
 
@@ -61,8 +86,10 @@ def pipeline(series: list[str] | None = None) -> PipelineResult:
     wanted = series or stages.default_series()
     migrate_task()
     ingested = ingest_task(wanted)
-    result = PipelineResult(series=wanted, rows_written=ingested.rows_written, failed=ingested.failed)
-    logger.info("ingest: %d rows written, %d series failed", ingested.rows_written, len(ingested.failed))
+    result = PipelineResult(wanted, rows_written=ingested.rows_written, failed=ingested.failed)
+    logger.info(
+        "ingest: %d rows written, %d series failed", ingested.rows_written, len(ingested.failed)
+    )
     ok = [s for s in wanted if s not in ingested.failed]
     if ok:
         result.dbt_seconds = dbt_build_task()

@@ -28,6 +28,7 @@ class IngestOutcome:
 class ForecastOutcome:
     run_id: str
     series: int
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -86,17 +87,27 @@ def dbt_build() -> float:
 
 
 def forecast(series: list[str] | None, progress: Progress | None = None) -> ForecastOutcome:
-    from forecasting.run import run_forecasts
+    from forecasting.runner import run_forecasts
 
     settings = get_settings()
     engine = _engine()
     try:
         report = run_forecasts(
-            engine, series_ids=series, horizon=settings.forecast_horizon, progress=progress
+            engine,
+            series_ids=series,
+            horizon=settings.forecast_horizon,
+            progress=progress,
+            settings=settings,
         )
     finally:
         engine.dispose()
-    return ForecastOutcome(run_id=report.run_id, series=len(report.series))
+    if report.status != "success":
+        raise RuntimeError(f"forecast run {report.run_id} {report.status}: {report.error}")
+    return ForecastOutcome(
+        run_id=report.run_id,
+        series=len(report.outcomes) - len(report.failed),
+        fallbacks={o.series_id: o.note or o.model for o in report.fallbacks},
+    )
 
 
 def data_version() -> int:

@@ -1,0 +1,282 @@
+"""Forecast runs end to end on DuckDB and MariaDB: marts in, forecast tables and version out.
+
+dbt builds the real marts; here ``mart_observations`` and ``dim_series`` are plain tables with
+the contract's columns, filled from real FRED series (``real_data_dir``) and synthetic ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from forecasting import (
+    UnknownSeriesError,
+    latest_forecasts,
+    load_history,
+    run_forecasts,
+)
+from models import marts
+from models.settings import load_settings
+from models.tables import data_versions, forecast_models, forecast_points, forecast_runs
+from models.versioning import current_version
+
+BOUNDS = ["lower_95", "lower_80", "mean", "upper_80", "upper_95"]
+SYNTHETIC = ["SYN_D", "SYN_M", "SYN_Q", "SYN_A", "SHORT_M", "EMPTY_W"]
+REAL = {"DGS10": "D", "DFF": "D", "MORTGAGE30US": "W", "UNRATE": "M", "GDP": "Q"}
+#: Real daily series are loaded from this date on to keep inserts fast (still > 5 years).
+REAL_SINCE = "2015-01-01"
+
+_mart_meta = sa.MetaData()
+mart_obs = sa.Table(
+    marts.OBSERVATIONS,
+    _mart_meta,
+    sa.Column("series_id", sa.String(64), primary_key=True),
+    sa.Column("obs_date", sa.Date, primary_key=True),
+    sa.Column("value", sa.Double, nullable=False),
+)
+dim = sa.Table(
+    marts.DIM_SERIES,
+    _mart_meta,
+    sa.Column("series_id", sa.String(64), primary_key=True),
+    sa.Column("title", sa.String(512)),
+    sa.Column("units", sa.String(256)),
+    sa.Column("units_short", sa.String(128)),
+    sa.Column("frequency", sa.String(64)),
+    sa.Column("frequency_short", sa.String(8)),
+    sa.Column("seasonal_adjustment", sa.String(128)),
+    sa.Column("first_obs_date", sa.Date),
+    sa.Column("last_obs_date", sa.Date),
+    sa.Column("n_obs", sa.Integer),
+    sa.Column("last_ingested_at", sa.DateTime),
+)
+assert tuple(dim.c.keys()) == marts.DIM_SERIES_COLUMNS
+assert tuple(mart_obs.c.keys()) == marts.OBSERVATION_COLUMNS
+
+_LONG = {
+    "D": "Daily",
+    "W": "Weekly, Ending Thursday",
+    "M": "Monthly",
+    "Q": "Quarterly",
+    "A": "Annual",
+}
+
+
+def _load_marts(engine: sa.Engine, series: dict[str, tuple[str, pd.Series]]) -> None:
+    """Create the two mart relations (if needed) and add ``series``: id -> (freq, values)."""
+    _mart_meta.create_all(engine)
+    obs_rows, dim_rows = [], []
+    for sid, (freq, y) in series.items():
+        y = y.dropna()
+        obs_rows += [
+            {"series_id": sid, "obs_date": ts.date(), "value": float(v)}
+            for ts, v in zip(pd.DatetimeIndex(y.index), y.to_numpy(), strict=True)
+        ]
+        dim_rows.append(
+            {
+                "series_id": sid,
+                "title": f"{sid} (test)",
+                "units": "",
+                "units_short": "",
+                "frequency": _LONG[freq],
+                "frequency_short": freq,
+                "seasonal_adjustment": "",
+                "first_obs_date": y.index.min().date() if len(y) else None,
+                "last_obs_date": y.index.max().date() if len(y) else None,
+                "n_obs": len(y),
+                "last_ingested_at": datetime(2026, 1, 1),
+            }
+        )
+    with engine.begin() as conn:
+        conn.execute(dim.insert(), dim_rows)
+        for start in range(0, len(obs_rows), 5000):
+            conn.execute(mart_obs.insert(), obs_rows[start : start + 5000])
+
+
+def _synthetic() -> dict[str, tuple[str, pd.Series]]:
+    rng = np.random.default_rng(42)
+    days = pd.bdate_range("2021-01-04", periods=700)
+    days = days.delete(range(300, 340))  # a 40-business-day outage: the fit starts after it
+    months = pd.date_range("2019-01-01", periods=72, freq="MS")
+    season = 3 * np.sin(2 * np.pi * np.arange(72) / 12)
+    quarters = pd.date_range("2014-01-01", periods=40, freq="QS")
+    years = pd.date_range("1995-01-01", periods=30, freq="YS")
+    return {
+        "SYN_D": ("D", pd.Series(20 + np.cumsum(rng.normal(0, 0.1, len(days))), index=days)),
+        "SYN_M": ("M", pd.Series(50 + season + rng.normal(0, 0.3, 72), index=months)),
+        "SYN_Q": ("Q", pd.Series(100 + 2 * np.arange(40.0) + rng.normal(0, 1, 40), index=quarters)),
+        "SYN_A": ("A", pd.Series(5 + np.cumsum(rng.normal(0, 1, 30)), index=years)),
+        "SHORT_M": ("M", pd.Series([3.0, 3.1, 3.3, 3.2, 3.4], index=months[:5])),
+        "EMPTY_W": ("W", pd.Series([], index=pd.DatetimeIndex([]), dtype=float)),
+    }
+
+
+def _real(real_data_dir: Path) -> dict[str, tuple[str, pd.Series]]:
+    out = {}
+    for sid, freq in REAL.items():
+        frame = pd.read_csv(real_data_dir / f"{sid}.csv", na_values=".", parse_dates=["date"])
+        y = frame.dropna().set_index("date")["value"].astype(float)
+        if freq in ("D", "W"):
+            y = y[y.index >= REAL_SINCE]
+        out[sid] = (freq, y)
+    return out
+
+
+@pytest.fixture
+def synthetic_marts(engine: sa.Engine) -> sa.Engine:
+    _load_marts(engine, _synthetic())
+    return engine
+
+
+@pytest.fixture
+def real_marts(engine: sa.Engine, real_data_dir: Path) -> sa.Engine:
+    _load_marts(engine, {**_synthetic(), **_real(real_data_dir)})
+    return engine
+
+
+def _runs(engine: sa.Engine) -> list[sa.Row]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.select(forecast_runs).order_by(forecast_runs.c.run_id)).all())
+
+
+def _assert_ordered(frames: Iterable[pd.DataFrame]) -> None:
+    for frame in frames:
+        assert np.all(np.diff(frame[BOUNDS].to_numpy(), axis=1) >= 0)
+
+
+def test_run_forecasts_on_real_series_end_to_end(real_marts: sa.Engine) -> None:
+    engine = real_marts
+    seen: list[tuple[str, int, int]] = []
+    report = run_forecasts(
+        engine, progress=lambda sid, done, total: seen.append((sid, done, total))
+    )
+
+    ids = sorted([*SYNTHETIC, *REAL])
+    assert report.status == "success"
+    assert [o.series_id for o in report.outcomes] == ids
+    assert [s[0] for s in seen] == ids and seen[-1][1:] == (len(ids), len(ids))
+    assert report.data_version == 0 and report.new_data_version == 1
+    with engine.connect() as conn:
+        assert current_version(conn) == 1
+
+    outcome = {o.series_id: o for o in report.outcomes}
+    assert outcome["EMPTY_W"].status == "failed" and "no observations" in (
+        outcome["EMPTY_W"].note or ""
+    )
+    assert outcome["SHORT_M"].status == "fallback" and "too short" in (
+        outcome["SHORT_M"].note or ""
+    )
+    assert outcome["UNRATE"].model == "ETS(A,Ad,A)" and outcome["GDP"].model == "ETS(A,Ad,A)"
+    assert outcome["DGS10"].model == "ETS(A,Ad,N)"
+    assert outcome["DGS10"].n_obs <= 5 * 262  # daily history is windowed to ~5 years
+    assert "weekends" in (outcome["DFF"].note or "")
+    assert "gap" in (outcome["SYN_D"].note or "")
+
+    got = latest_forecasts(engine, ids)
+    assert set(got) == set(ids) - {"EMPTY_W"}
+    horizons = {"DGS10": 30, "DFF": 30, "MORTGAGE30US": 13, "UNRATE": 12, "GDP": 8, "SYN_A": 5}
+    for sid, h in horizons.items():
+        assert len(got[sid].frame) == h, sid
+        assert got[sid].run_id == report.run_id
+    _assert_ordered(f.frame for f in got.values())
+
+    history = load_history(engine, ["DGS10", "UNRATE", "GDP", "MORTGAGE30US"])
+    last = history.groupby("series_id")["obs_date"].max()
+    dgs10_next = last["DGS10"] + pd.offsets.BDay(1)
+    assert got["DGS10"].frame.index[0] == dgs10_next and dgs10_next.day_of_week < 5
+    assert got["UNRATE"].frame.index[0] == last["UNRATE"] + pd.DateOffset(months=1)
+    assert got["GDP"].frame.index[0] == last["GDP"] + pd.DateOffset(months=3)
+    assert got["MORTGAGE30US"].frame.index[0] == last["MORTGAGE30US"] + pd.Timedelta(days=7)
+    # Forecasts of a level series stay near its recent level.
+    unrate_last = history.loc[history.series_id == "UNRATE", "value"].iloc[-1]
+    assert abs(got["UNRATE"].frame["mean"].iloc[0] - unrate_last) < 1.0
+
+    (run,) = _runs(engine)
+    assert run.status == "success" and run.finished_at is not None and run.error is None
+    assert run.data_version == 0
+    assert json.loads(run.params)["horizon"] is None
+    with engine.connect() as conn:
+        models = conn.execute(
+            sa.select(forecast_models).where(forecast_models.c.series_id == "UNRATE")
+        ).all()
+        stages: list[str] = list(conn.execute(sa.select(data_versions.c.stage)).scalars())
+    assert {m.model: bool(m.selected) for m in models} == {"ETS(A,Ad,A)": True, "naive": False}
+    assert all(m.mae is not None and m.rmse is not None and m.n_obs > 400 for m in models)
+    assert stages == ["forecast"]
+
+
+def test_load_history_windows_daily_series_only(real_marts: sa.Engine) -> None:
+    history = load_history(real_marts, ["DGS10", "UNRATE"])
+    assert list(history.columns) == ["series_id", "obs_date", "value"]
+    dgs10 = history[history.series_id == "DGS10"]["obs_date"]
+    assert dgs10.min() > dgs10.max() - pd.DateOffset(years=5, days=1)
+    unrate = history[history.series_id == "UNRATE"]
+    assert len(unrate) >= 40 * 12 - 1 and unrate["value"].notna().all()
+    assert (
+        history["obs_date"].is_monotonic_increasing
+        or history.groupby("series_id")["obs_date"].apply(lambda s: s.is_monotonic_increasing).all()
+    )
+
+
+def test_rerun_creates_a_new_run_and_readers_see_the_newest(synthetic_marts: sa.Engine) -> None:
+    first = run_forecasts(synthetic_marts, ["SYN_M", "SYN_Q"])
+    second = run_forecasts(synthetic_marts, ["SYN_M"])
+    assert first.run_id != second.run_id
+    assert [r.status for r in _runs(synthetic_marts)] == ["success", "success"]
+    assert second.data_version == first.new_data_version == 1 and second.new_data_version == 2
+    got = latest_forecasts(synthetic_marts, ["SYN_M", "SYN_Q", "NOPE"])
+    assert got["SYN_M"].run_id == second.run_id
+    assert got["SYN_Q"].run_id == first.run_id  # the newer run did not cover SYN_Q
+    assert "NOPE" not in got
+    assert latest_forecasts(synthetic_marts, []) == {}
+
+
+def test_failed_run_never_hides_the_last_success(synthetic_marts: sa.Engine) -> None:
+    good = run_forecasts(synthetic_marts, ["SYN_A", "SYN_Q"])
+
+    def interrupt(series_id: str, done: int, total: int) -> None:
+        raise KeyboardInterrupt  # e.g. the worker is stopped after one series was written
+
+    with pytest.raises(KeyboardInterrupt):
+        run_forecasts(synthetic_marts, ["SYN_A", "SYN_Q"], progress=interrupt)
+    runs = _runs(synthetic_marts)
+    assert [r.status for r in runs] == ["success", "failed"]
+    assert runs[1].error and "KeyboardInterrupt" in runs[1].error
+    with synthetic_marts.connect() as conn:
+        assert current_version(conn) == 1  # a failed run does not bump the version
+        written = conn.execute(
+            sa.select(sa.func.count()).where(forecast_points.c.run_id == runs[1].run_id)
+        ).scalar_one()
+    assert written > 0  # the failed run's partial points exist but are invisible
+    got = latest_forecasts(synthetic_marts, ["SYN_A", "SYN_Q"])
+    assert {f.run_id for f in got.values()} == {good.run_id}
+
+
+def test_unknown_series_id_fails_the_run_with_its_name(synthetic_marts: sa.Engine) -> None:
+    with pytest.raises(UnknownSeriesError, match="NOT_A_SERIES"):
+        run_forecasts(synthetic_marts, ["SYN_M", "NOT_A_SERIES"])
+    (run,) = _runs(synthetic_marts)
+    assert run.status == "failed" and "NOT_A_SERIES" in (run.error or "")
+    assert latest_forecasts(synthetic_marts, ["SYN_M"]) == {}
+
+
+def test_horizon_comes_from_argument_then_settings_then_frequency(
+    synthetic_marts: sa.Engine,
+) -> None:
+    settings = load_settings(forecast_horizon=3)
+    from_settings = run_forecasts(synthetic_marts, ["SYN_M", "SYN_D"], settings=settings)
+    assert {o.horizon for o in from_settings.outcomes} == {3}
+    explicit = run_forecasts(synthetic_marts, ["SYN_M"], horizon=2, settings=settings)
+    assert explicit.outcomes[0].horizon == 2
+    got = latest_forecasts(synthetic_marts, ["SYN_M", "SYN_D"])
+    assert len(got["SYN_M"].frame) == 2 and len(got["SYN_D"].frame) == 3
+    assert json.loads(_runs(synthetic_marts)[-1].params)["horizon"] == 2
+    stored = got["SYN_M"]
+    assert stored.dates[0] == date(2025, 1, 1)
+    assert stored.column("mean") == pytest.approx(stored.frame["mean"].to_list())
