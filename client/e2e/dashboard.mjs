@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+/**
+ * Browser check of the dashboard against a running server (the real API or the mock):
+ * the page must plot a chart with data, and switching indicator must redraw it.
+ *
+ *   node e2e/dashboard.mjs <url> [screenshot.png]
+ *   CHROMIUM_PATH=/usr/bin/chromium E2E_TIMEOUT_MS=60000 node e2e/dashboard.mjs http://127.0.0.1:8000/
+ *
+ * Exits 0 on success, 1 with a one-line reason on failure or timeout, 2 on bad usage.
+ */
+import { mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Snapshot of what the page shows, read in the browser. */
+function readChart() {
+  const alert = document.querySelector('[role="alert"]');
+  const plot = document.querySelector(".js-plotly-plot");
+  const svg = plot?.querySelector(".main-svg") ?? null;
+  const lines = plot ? [...plot.querySelectorAll(".scatterlayer .trace path.js-line")] : [];
+  const fills = plot ? [...plot.querySelectorAll(".scatterlayer .trace path.js-fill")] : [];
+  // A Plotly line path is "M x,y L x,y ..." — count segments as a proxy for points drawn.
+  const segments = lines.map((p) => (p.getAttribute("d") ?? "").split(/[ML]/).filter(Boolean).length);
+  return {
+    alert: alert ? (alert.innerText || alert.textContent || "").replace(/\s+/g, " ").trim() : null,
+    hasSvg: svg !== null,
+    heading: document.querySelector(".chart-heading h2")?.textContent?.trim() ?? null,
+    busy: document.querySelector(".indicator-view")?.getAttribute("aria-busy") === "true",
+    historyPath: lines[0]?.getAttribute("d") ?? "",
+    segments,
+    fills: fills.filter((p) => (p.getAttribute("d") ?? "").length > 10).length,
+  };
+}
+
+function plotted(state) {
+  return state.hasSvg && !state.busy && (state.segments[0] ?? 0) >= 2;
+}
+
+async function waitForChart(page, timeoutMs, previous = null) {
+  const deadline = Date.now() + timeoutMs;
+  let state = null;
+  while (Date.now() < deadline) {
+    state = await page.evaluate(readChart);
+    if (state.alert) throw new Error(`the page shows an error: ${state.alert}`);
+    const changed = previous === null || (state.heading !== previous.heading && state.historyPath !== previous.historyPath);
+    if (plotted(state) && changed) return state;
+    await page.waitForTimeout(200);
+  }
+  const seen = state ? JSON.stringify({ ...state, historyPath: `${state.historyPath.length} chars` }) : "nothing";
+  throw new Error(`no ${previous ? "updated " : ""}chart with data within ${timeoutMs} ms (last seen: ${seen})`);
+}
+
+export async function checkDashboard(url, { screenshot = null, timeoutMs = 60_000, log = console.log } = {}) {
+  const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+  const started = Date.now();
+  const remaining = () => Math.max(1_000, timeoutMs - (Date.now() - started));
+  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  const problems = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+    });
+    page.on("response", (res) => {
+      if (res.url().endsWith("/graphql") && res.status() >= 400) problems.push(`/graphql answered HTTP ${res.status()}`);
+    });
+
+    const response = await page.goto(url, { waitUntil: "domcontentloaded", timeout: remaining() });
+    if (!response || !response.ok()) throw new Error(`GET ${url} answered HTTP ${response?.status() ?? "nothing"}`);
+
+    const first = await waitForChart(page, remaining());
+    log(`chart: "${first.heading}" — ${first.segments.length} line trace(s), ${first.segments[0]} history points, ${first.fills} band(s)`);
+
+    const select = page.getByLabel("Indicator", { exact: true });
+    const options = await select.locator("option").evaluateAll((els) => els.map((el) => el.value));
+    const current = await select.inputValue();
+    const other = options.find((value) => value !== current);
+    if (other) {
+      await select.selectOption(other);
+      const second = await waitForChart(page, remaining(), first);
+      log(`switched ${current} → ${other}: "${second.heading}" — ${second.segments[0]} history points, ${second.fills} band(s)`);
+    } else {
+      log("only one indicator is available; skipped the switch check");
+    }
+
+    if (screenshot) {
+      await mkdir(dirname(resolve(screenshot)), { recursive: true });
+      await page.screenshot({ path: screenshot, fullPage: true });
+      log(`screenshot: ${resolve(screenshot)}`);
+    }
+    const pageErrors = problems.filter((p) => p.startsWith("page error"));
+    if (pageErrors.length) throw new Error(pageErrors.join("; "));
+    for (const p of problems) log(`note: ${p}`);
+  } catch (err) {
+    if (problems.length) err.message += ` [browser: ${problems.join("; ")}]`;
+    throw err;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  const [url, screenshot] = process.argv.slice(2);
+  if (!url || !/^https?:\/\//.test(url)) {
+    console.error("usage: node e2e/dashboard.mjs <http://host:port/> [screenshot.png]");
+    process.exit(2);
+  }
+  const timeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? 60_000);
+  // Hard stop even if the browser hangs in a way Playwright's own timeouts miss.
+  const watchdog = setTimeout(() => {
+    console.error(`e2e FAILED: timed out after ${timeoutMs + 15_000} ms`);
+    process.exit(1);
+  }, timeoutMs + 15_000);
+  watchdog.unref();
+  try {
+    await checkDashboard(url, { screenshot: screenshot ?? null, timeoutMs });
+    console.log("e2e OK");
+  } catch (err) {
+    // Playwright appends a multi-line call log; the first line says what went wrong.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`e2e FAILED: ${process.env.E2E_VERBOSE ? message : message.split("\n")[0]}`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}

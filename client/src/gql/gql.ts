@@ -1,0 +1,52 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query IndicatorList {\n    indicators {\n      id\n      title\n      units\n      frequency\n      lastDate\n    }\n  }\n": typeof types.IndicatorListDocument,
+    "\n  query IndicatorView($id: ID!, $start: Date, $end: Date) {\n    indicator(id: $id) {\n      id\n      title\n      units\n      unitsShort\n      frequency\n      seasonalAdjustment\n      lastDate\n      observations(start: $start, end: $end) {\n        dates\n        values\n      }\n      stats(start: $start, end: $end) {\n        count\n        mean\n        stddev\n        min\n        max\n        start\n        end\n      }\n      forecast {\n        runId\n        model\n        createdAt\n        dates\n        mean\n        lower80\n        upper80\n        lower95\n        upper95\n      }\n    }\n  }\n": typeof types.IndicatorViewDocument,
+};
+const documents: Documents = {
+    "\n  query IndicatorList {\n    indicators {\n      id\n      title\n      units\n      frequency\n      lastDate\n    }\n  }\n": types.IndicatorListDocument,
+    "\n  query IndicatorView($id: ID!, $start: Date, $end: Date) {\n    indicator(id: $id) {\n      id\n      title\n      units\n      unitsShort\n      frequency\n      seasonalAdjustment\n      lastDate\n      observations(start: $start, end: $end) {\n        dates\n        values\n      }\n      stats(start: $start, end: $end) {\n        count\n        mean\n        stddev\n        min\n        max\n        start\n        end\n      }\n      forecast {\n        runId\n        model\n        createdAt\n        dates\n        mean\n        lower80\n        upper80\n        lower95\n        upper95\n      }\n    }\n  }\n": types.IndicatorViewDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IndicatorList {\n    indicators {\n      id\n      title\n      units\n      frequency\n      lastDate\n    }\n  }\n"): (typeof documents)["\n  query IndicatorList {\n    indicators {\n      id\n      title\n      units\n      frequency\n      lastDate\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IndicatorView($id: ID!, $start: Date, $end: Date) {\n    indicator(id: $id) {\n      id\n      title\n      units\n      unitsShort\n      frequency\n      seasonalAdjustment\n      lastDate\n      observations(start: $start, end: $end) {\n        dates\n        values\n      }\n      stats(start: $start, end: $end) {\n        count\n        mean\n        stddev\n        min\n        max\n        start\n        end\n      }\n      forecast {\n        runId\n        model\n        createdAt\n        dates\n        mean\n        lower80\n        upper80\n        lower95\n        upper95\n      }\n    }\n  }\n"): (typeof documents)["\n  query IndicatorView($id: ID!, $start: Date, $end: Date) {\n    indicator(id: $id) {\n      id\n      title\n      units\n      unitsShort\n      frequency\n      seasonalAdjustment\n      lastDate\n      observations(start: $start, end: $end) {\n        dates\n        values\n      }\n      stats(start: $start, end: $end) {\n        count\n        mean\n        stddev\n        min\n        max\n        start\n        end\n      }\n      forecast {\n        runId\n        model\n        createdAt\n        dates\n        mean\n        lower80\n        upper80\n        lower95\n        upper95\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
