@@ -1,0 +1,91 @@
+"""FastAPI app factory: GraphQL at /graphql (GraphiQL in a browser), REST at /api/v1, health,
+and the built client at / when present."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from anyio import to_thread
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from strawberry.fastapi import GraphQLRouter
+
+from graphql_api import rest
+from graphql_api.cache import Cache, make_cache
+from graphql_api.context import get_context
+from graphql_api.errors import ApiError
+from graphql_api.request_id import RequestIdMiddleware, request_id_of
+from graphql_api.schema import schema
+from graphql_api.static import mount_client, mount_pointer
+from graphql_api.version_probe import VersionProbe
+from models import repository
+from models.engine import make_engine
+from models.settings import Settings, get_settings
+
+log = logging.getLogger("fredpipe.api")
+
+
+def create_app(settings: Settings | None = None, *, cache: Cache | None = None) -> FastAPI:
+    """Build the API. ``cache`` overrides the one chosen from settings (memory or Redis)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url, ssl_ca=settings.mysql_ssl_ca)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="fredpipe API",
+        summary="FRED indicators, statistics, correlations and forecasts.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.version_probe = VersionProbe.for_engine(engine)
+    app.state.cache = cache if cache is not None else make_cache(settings)
+    app.add_middleware(RequestIdMiddleware)
+
+    app.include_router(
+        GraphQLRouter(schema, graphql_ide="graphiql", context_getter=get_context),
+        prefix="/graphql",
+        include_in_schema=False,
+    )
+    app.include_router(rest.router)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"code": exc.code, "message": exc.message}, exc.http_status)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        rid = request_id_of(request)
+        log.error("unhandled error in request %s %s", rid, request.url.path, exc_info=exc)
+        body = {"code": "INTERNAL_SERVER_ERROR", "message": "Internal server error"}
+        return JSONResponse({**body, "requestId": rid}, 500, headers={"X-Request-ID": rid})
+
+    @app.get("/healthz", tags=["ops"], summary="Liveness and database reachability")
+    async def healthz() -> JSONResponse:
+        body = await to_thread.run_sync(_health, engine)
+        return JSONResponse(body, 200 if body["database"] else 503)
+
+    if (settings.client_dist_dir / "index.html").is_file():
+        mount_client(app, settings.client_dist_dir)
+    else:
+        mount_pointer(app)
+    return app
+
+
+def _health(engine: sa.Engine) -> dict[str, Any]:
+    try:
+        with engine.connect() as conn:
+            version = repository.data_version(conn)
+    except Exception as exc:  # any failure means "not reachable" to a probe
+        log.warning("health check: database unreachable: %s", exc)
+        return {"status": "degraded", "database": False, "dataVersion": None}
+    return {"status": "ok", "database": True, "dataVersion": version}

@@ -1,0 +1,71 @@
+"""Per-request DataLoaders: many indicators in one query cost one SQL statement per window."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+import sqlalchemy as sa
+from strawberry.dataloader import DataLoader
+
+from graphql_api.db import RequestDB
+from models import repository
+from models.repository import ForecastColumns, SeriesColumns, SeriesMeta, SeriesStats
+
+#: (series id, window start, window end); None means an open bound.
+WindowKey = tuple[str, date | None, date | None]
+V = TypeVar("V")
+
+
+@dataclass
+class Loaders:
+    meta: DataLoader[str, SeriesMeta | None]
+    observations: DataLoader[WindowKey, SeriesColumns]
+    stats: DataLoader[WindowKey, SeriesStats]
+    forecast: DataLoader[str, ForecastColumns | None]
+
+
+def _by_window(
+    db: RequestDB,
+    fetch: Callable[[sa.Connection, Sequence[str], date | None, date | None], dict[str, V]],
+    missing: Callable[[], V],
+) -> Callable[[list[WindowKey]], Awaitable[list[V]]]:
+    async def load(keys: list[WindowKey]) -> list[V]:
+        windows: dict[tuple[date | None, date | None], list[str]] = {}
+        for sid, start, end in keys:
+            windows.setdefault((start, end), []).append(sid)
+        found: dict[WindowKey, V] = {}
+        for (start, end), ids in windows.items():
+            rows = await db.run(fetch, ids, start, end)
+            found.update({(sid, start, end): val for sid, val in rows.items()})
+        return [found[k] if k in found else missing() for k in keys]
+
+    return load
+
+
+def _stats(
+    conn: sa.Connection, ids: Sequence[str], start: date | None, end: date | None
+) -> dict[str, SeriesStats]:
+    """Open windows read dbt's full-history mart; bounded windows aggregate in SQL."""
+    if start is None and end is None:
+        return repository.full_history_stats(conn, ids)
+    return repository.window_stats(conn, ids, start, end)
+
+
+def make_loaders(db: RequestDB) -> Loaders:
+    async def load_meta(ids: list[str]) -> list[SeriesMeta | None]:
+        rows = await db.run(repository.get_series, ids)
+        return [rows.get(i) for i in ids]
+
+    async def load_forecast(ids: list[str]) -> list[ForecastColumns | None]:
+        rows = await db.run(repository.latest_forecasts, ids)
+        return [rows.get(i) for i in ids]
+
+    return Loaders(
+        meta=DataLoader(load_fn=load_meta),
+        observations=DataLoader(load_fn=_by_window(db, repository.observations, SeriesColumns)),
+        stats=DataLoader(load_fn=_by_window(db, _stats, lambda: SeriesStats(count=0))),
+        forecast=DataLoader(load_fn=load_forecast),
+    )

@@ -1,0 +1,81 @@
+"""Use cases behind the resolvers and REST handlers: validate, load through DataLoaders, compute.
+
+Resolvers stay thin (argument plumbing and type conversion); the rules live here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from graphql_api.analytics import correlation_matrix
+from graphql_api.db import RequestDB
+from graphql_api.errors import BadUserInputError, check_window, unknown_indicator
+from graphql_api.loaders import Loaders
+from models import repository
+from models.repository import ForecastColumns, SeriesColumns, SeriesMeta, SeriesStats
+
+MIN_CORRELATION_IDS = 2
+MAX_CORRELATION_IDS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class CorrelationResult:
+    ids: list[str]
+    matrix: list[list[float | None]]
+    counts: list[list[int]]
+    start: date | None
+    end: date | None
+
+
+async def list_indicators(db: RequestDB, loaders: Loaders) -> list[SeriesMeta]:
+    rows = await db.run(repository.list_series)
+    for meta in rows:
+        loaders.meta.prime(meta.series_id, meta)
+    return rows
+
+
+async def get_indicator(loaders: Loaders, series_id: str) -> SeriesMeta:
+    meta = await loaders.meta.load(series_id)
+    if meta is None:
+        raise unknown_indicator(series_id)
+    return meta
+
+
+async def observations(
+    loaders: Loaders, series_id: str, start: date | None, end: date | None
+) -> SeriesColumns:
+    check_window(start, end)
+    return await loaders.observations.load((series_id, start, end))
+
+
+async def stats(
+    loaders: Loaders, series_id: str, start: date | None, end: date | None
+) -> SeriesStats:
+    check_window(start, end)
+    return await loaders.stats.load((series_id, start, end))
+
+
+async def forecast(loaders: Loaders, series_id: str) -> ForecastColumns | None:
+    return await loaders.forecast.load(series_id)
+
+
+async def correlation(
+    loaders: Loaders, ids: Sequence[str], start: date | None, end: date | None
+) -> CorrelationResult:
+    """Pairwise Pearson correlation; ``start``/``end`` echo the window asked for."""
+    if not MIN_CORRELATION_IDS <= len(ids) <= MAX_CORRELATION_IDS:
+        raise BadUserInputError(
+            f"correlation needs between {MIN_CORRELATION_IDS} and {MAX_CORRELATION_IDS} ids, "
+            f"got {len(ids)}"
+        )
+    check_window(start, end)
+    metas = await loaders.meta.load_many(list(ids))
+    for sid, meta in zip(ids, metas, strict=True):
+        if meta is None:
+            raise unknown_indicator(sid)
+    cols = await asyncio.gather(*(loaders.observations.load((sid, start, end)) for sid in ids))
+    matrix, counts = correlation_matrix([(c.dates, c.values) for c in cols])
+    return CorrelationResult(list(ids), matrix, counts, start, end)
