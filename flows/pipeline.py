@@ -9,13 +9,17 @@ parameters, so credentials are not stored in Prefect's run history.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flows.prefect_env import apply_prefect_defaults
 
 apply_prefect_defaults()
 
 from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.client.schemas.objects import TaskRun  # noqa: E402
 from prefect.states import State  # noqa: E402
+from prefect.tasks import Task  # noqa: E402
 
 from flows import stages  # noqa: E402
 from models.settings import SettingsError  # noqa: E402
@@ -36,7 +40,7 @@ class PipelineResult:
     data_version: int = 0
 
 
-def _worth_retrying(task: object, task_run: object, state: State) -> bool:
+def _worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
     """Retry I/O failures, never a configuration mistake (it fails the same way again)."""
     try:
         state.result()
@@ -57,7 +61,7 @@ def migrate_task() -> str | None:
     retries=2,
     retry_delay_seconds=10,
     retry_condition_fn=_worth_retrying,
-    cache_policy=None,
+    cache_policy=NO_CACHE,
 )
 def ingest_task(series: list[str]) -> stages.IngestOutcome:
     return stages.ingest(series)
@@ -68,13 +72,13 @@ def ingest_task(series: list[str]) -> stages.IngestOutcome:
     retries=1,
     retry_delay_seconds=10,
     retry_condition_fn=_worth_retrying,
-    cache_policy=None,
+    cache_policy=NO_CACHE,
 )
 def dbt_build_task() -> float:
     return stages.dbt_build()
 
 
-@task(name="forecast", cache_policy=None)
+@task(name="forecast", cache_policy=NO_CACHE)
 def forecast_task(series: list[str]) -> stages.ForecastOutcome:
     return stages.forecast(series)
 

@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from models.engine import make_engine
 from models.migrate import upgrade
 from models.settings import get_settings
@@ -31,7 +33,7 @@ class ForecastOutcome:
     fallbacks: dict[str, str] = field(default_factory=dict)
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> sa.Engine:
     settings = get_settings()
     return make_engine(settings.database_url, ssl_ca=settings.mysql_ssl_ca)
 

@@ -1,1 +1,1 @@
-"""Storage layer (the Python package, not dbt "models"): settings, engine, tables, migrations, reads."""
+"""Storage layer (this package, not dbt "models"): settings, engine, tables, migrations."""

@@ -31,7 +31,9 @@ class Settings(BaseSettings):
         default=f"duckdb:///{REPO_ROOT / 'data' / 'fredpipe.duckdb'}",
         description="SQLAlchemy URL: duckdb:///path/file.duckdb (default) or mysql+pymysql://...",
     )
-    redis_url: str | None = Field(default=None, description="redis://host:port/db; unset = in-memory cache")
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db; unset = in-memory cache"
+    )
     fred_api_key: str | None = Field(
         default=None,
         validation_alias=AliasChoices("FREDPIPE_FRED_API_KEY", "FRED_API_KEY", "fred_api_key"),
@@ -44,8 +46,12 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     cache_ttl_seconds: int = 300
-    forecast_horizon: int | None = Field(default=None, description="override per-frequency horizons")
-    mysql_ssl_ca: str | None = Field(default=None, description="CA bundle path to require TLS to MySQL")
+    forecast_horizon: int | None = Field(
+        default=None, description="override per-frequency horizons"
+    )
+    mysql_ssl_ca: str | None = Field(
+        default=None, description="CA bundle path to require TLS to MySQL"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -53,8 +59,8 @@ class Settings(BaseSettings):
         scheme = urlsplit(value).scheme
         if scheme not in _DB_SCHEMES:
             raise ValueError(
-                f"FREDPIPE_DATABASE_URL must start with one of {', '.join(s + '://' for s in _DB_SCHEMES)}; "
-                f"got {value!r}"
+                "FREDPIPE_DATABASE_URL must start with one of "
+                f"{', '.join(s + '://' for s in _DB_SCHEMES)}; got {value!r}"
             )
         if scheme == "mysql+pymysql" and not urlsplit(value).path.strip("/"):
             raise ValueError(f"FREDPIPE_DATABASE_URL names no database: {value!r}")
@@ -64,7 +70,9 @@ class Settings(BaseSettings):
     @classmethod
     def _check_redis_url(cls, value: str | None) -> str | None:
         if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
-            raise ValueError(f"FREDPIPE_REDIS_URL must be redis://, rediss:// or unix://; got {value!r}")
+            raise ValueError(
+                f"FREDPIPE_REDIS_URL must be redis://, rediss:// or unix://; got {value!r}"
+            )
         return value or None
 
     @field_validator("fred_base_url")

@@ -10,7 +10,11 @@ from models.tables import data_versions
 
 
 def current_version(conn: sa.Connection) -> int:
-    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(data_versions.c.version), 0))).scalar_one())
+    return int(
+        conn.execute(
+            sa.select(sa.func.coalesce(sa.func.max(data_versions.c.version), 0))
+        ).scalar_one()
+    )
 
 
 def bump_version(engine: sa.Engine, stage: str) -> int:

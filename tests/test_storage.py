@@ -13,7 +13,13 @@ def test_migrations_create_tables_and_are_idempotent(empty_db_url: str) -> None:
     upgrade(engine)
     upgrade(engine)
     names = set(sa.inspect(engine).get_table_names())
-    assert {"raw_series", "raw_observations", "ingest_runs", "forecast_points", "data_versions"} <= names
+    assert {
+        "raw_series",
+        "raw_observations",
+        "ingest_runs",
+        "forecast_points",
+        "data_versions",
+    } <= names
     assert current_revision(engine) == "0001"
     engine.dispose()
 
@@ -23,16 +29,35 @@ def test_observation_key_keeps_revisions(engine: sa.Engine) -> None:
 
     from models.tables import raw_observations
 
-    row = {"series_id": "GDP", "obs_date": date(2020, 1, 1), "realtime_end": date(9999, 12, 31),
-           "ingested_at": datetime(2024, 1, 1)}
+    row = {
+        "series_id": "GDP",
+        "obs_date": date(2020, 1, 1),
+        "realtime_end": date(9999, 12, 31),
+        "ingested_at": datetime(2024, 1, 1),
+    }
     with engine.begin() as conn:
-        conn.execute(raw_observations.insert(), [
-            {**row, "realtime_start": date(2020, 4, 29), "value": 21727.7},
-            {**row, "realtime_start": date(2020, 5, 28), "value": 21729.1},
-            {**row, "obs_date": date(2020, 4, 1), "realtime_start": date(2020, 7, 30), "value": None},
-        ])
-        values = conn.execute(sa.select(raw_observations.c.value).order_by(
-            raw_observations.c.obs_date, raw_observations.c.realtime_start)).scalars().all()
+        conn.execute(
+            raw_observations.insert(),
+            [
+                {**row, "realtime_start": date(2020, 4, 29), "value": 21727.7},
+                {**row, "realtime_start": date(2020, 5, 28), "value": 21729.1},
+                {
+                    **row,
+                    "obs_date": date(2020, 4, 1),
+                    "realtime_start": date(2020, 7, 30),
+                    "value": None,
+                },
+            ],
+        )
+        values = (
+            conn.execute(
+                sa.select(raw_observations.c.value).order_by(
+                    raw_observations.c.obs_date, raw_observations.c.realtime_start
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert values == [21727.7, 21729.1, None]
 
 
