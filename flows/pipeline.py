@@ -22,6 +22,7 @@ from prefect.states import State  # noqa: E402
 from prefect.tasks import Task  # noqa: E402
 
 from flows import stages  # noqa: E402
+from flows.dbt_runner import DbtError  # noqa: E402
 from models.settings import SettingsError  # noqa: E402
 
 
@@ -46,6 +47,9 @@ def _worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) 
         state.result()
     except SettingsError:
         return False
+    except DbtError as exc:
+        # A failing data test fails the same way again; a lost connection may not.
+        return not exc.failed_nodes or not all(n.startswith("test.") for n in exc.failed_nodes)
     except Exception:
         return True
     return False
