@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from fastapi import Request
+from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
 from graphql_api.cache import Cache
@@ -33,10 +34,11 @@ async def request_db(request: Request) -> AsyncIterator[RequestDB]:
         await db.aclose()
 
 
-async def get_context(request: Request) -> AsyncIterator[Context]:
-    state = request.app.state
+async def get_context(connection: HTTPConnection) -> AsyncIterator[Context]:
+    """Built for HTTP requests and websocket connections alike (subscriptions)."""
+    state = connection.app.state
     db = RequestDB(state.engine, state.version_probe)
     try:
-        yield Context(state.settings, db, state.cache, request_id_of(request))
+        yield Context(state.settings, db, state.cache, request_id_of(connection))
     finally:
         await db.aclose()

@@ -203,3 +203,14 @@ def test_graphiql_served_to_browsers(client: TestClient) -> None:
 def test_query_via_get(client: TestClient) -> None:
     response = client.get("/graphql", params={"query": "{ dataVersion }"})
     assert response.json() == {"data": {"dataVersion": 1}}
+
+
+def test_websocket_handshake_builds_a_context(client: TestClient) -> None:
+    """graphql-transport-ws connects (subscriptions ride on it) and answers a query over it."""
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"type": "subscribe", "id": "1", "payload": {"query": "{ dataVersion }"}})
+        message = ws.receive_json()
+        assert message["type"] == "next"
+        assert isinstance(message["payload"]["data"]["dataVersion"], int)

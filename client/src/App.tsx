@@ -106,7 +106,8 @@ export function App() {
       </main>
 
       <footer className="app-footer">
-        Data: FRED®, Federal Reserve Bank of St. Louis, via the fredpipe GraphQL API.
+        Data: FRED®, Federal Reserve Bank of St. Louis, or a FRED-compatible sandbox (the demo
+        serves synthetic series), via the fredpipe GraphQL API.
       </footer>
     </div>
   );
