@@ -17,11 +17,36 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from anyio import to_thread
+from tenacity import (
+    retry,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
 
 from graphql_api.version_probe import VersionProbe
 from models import repository
 
 T = TypeVar("T")
+
+
+def _is_duckdb_writer_lock(exc: BaseException) -> bool:
+    """DuckDB admits one writing process; while a pipeline stage writes, opening fails."""
+    return isinstance(exc, sa.exc.OperationalError) and "Could not set lock" in str(exc)
+
+
+#: A dbt build holds the embedded file for seconds; wait that out rather than fail the request.
+_wait_for_writer = retry(
+    retry=retry_if_exception(_is_duckdb_writer_lock),
+    wait=wait_exponential_jitter(initial=0.05, max=1.0),
+    stop=stop_after_delay(20),
+    reraise=True,
+)
+
+
+@_wait_for_writer
+def _connect_waiting_for_writer(engine: sa.Engine) -> sa.Connection:
+    return engine.connect()
 
 
 class RequestDB:
@@ -36,7 +61,7 @@ class RequestDB:
     def _call(self, fn: Callable[..., T], *args: object) -> T:
         with self._lock:
             if self._conn is None:
-                self._conn = self._engine.connect()
+                self._conn = _connect_waiting_for_writer(self._engine)
             return fn(self._conn, *args)
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
