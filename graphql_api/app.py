@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from strawberry.fastapi import GraphQLRouter
 
 from graphql_api import rest
 from graphql_api.cache import Cache, make_cache
 from graphql_api.context import get_context
 from graphql_api.errors import ApiError
+from graphql_api.ide import LocalGraphiQLRouter
 from graphql_api.request_id import RequestIdMiddleware, request_id_of
 from graphql_api.schema import schema
 from graphql_api.static import mount_client, mount_pointer
@@ -52,7 +52,12 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
     app.add_middleware(RequestIdMiddleware)
 
     app.include_router(
-        GraphQLRouter(schema, graphql_ide="graphiql", context_getter=get_context),
+        LocalGraphiQLRouter(
+            schema,
+            graphql_ide="graphiql",
+            context_getter=get_context,
+            client_dist=settings.client_dist_dir,
+        ),
         prefix="/graphql",
         include_in_schema=False,
     )

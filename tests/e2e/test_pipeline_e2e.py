@@ -155,9 +155,10 @@ def test_rerunning_the_pipeline_adds_no_rows(demo_deployment: Deployed) -> None:
     engine.dispose()
 
 
-def test_dashboard_plots_a_chart_in_chromium(demo_deployment: Deployed, tmp_path: Path) -> None:
-    if demo_deployment.backend != "duckdb":
-        pytest.skip("the browser check runs once, on the embedded default")
+def _browser_check(deployed: Deployed, script: str, path: str, shot: Path) -> None:
+    """Run a playwright-core script from client/e2e against a served deployment."""
+    if deployed.backend != "duckdb":
+        pytest.skip("the browser checks run once, on the embedded default")
     browser = chromium_path()
     if browser is None:
         if os.environ.get("CI"):
@@ -165,10 +166,9 @@ def test_dashboard_plots_a_chart_in_chromium(demo_deployment: Deployed, tmp_path
         pytest.skip("no chromium on this machine (apt-get install chromium)")
     if not (REPO / "client" / "dist" / "index.html").exists():
         pytest.fail("client/dist is not built: run `make client` (make test does)")
-    shot = tmp_path / "dashboard.png"
-    with serving(demo_deployment.env) as base:
+    with serving(deployed.env) as base:
         done = subprocess.run(
-            ["node", "e2e/dashboard.mjs", f"{base}/", str(shot)],
+            ["node", f"e2e/{script}", f"{base}{path}", str(shot)],
             cwd=REPO / "client",
             env={**os.environ, "CHROMIUM_PATH": browser},
             capture_output=True,
@@ -177,6 +177,16 @@ def test_dashboard_plots_a_chart_in_chromium(demo_deployment: Deployed, tmp_path
         )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert shot.stat().st_size > 10_000
+
+
+def test_dashboard_plots_a_chart_in_chromium(demo_deployment: Deployed, tmp_path: Path) -> None:
+    _browser_check(demo_deployment, "dashboard.mjs", "/", tmp_path / "dashboard.png")
+
+
+def test_graphiql_runs_a_query_without_leaving_the_origin(
+    demo_deployment: Deployed, tmp_path: Path
+) -> None:
+    _browser_check(demo_deployment, "graphiql.mjs", "/graphql", tmp_path / "graphiql.png")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

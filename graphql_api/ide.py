@@ -1,0 +1,30 @@
+"""GraphiQL from our own origin: the client build's ``graphiql.html`` instead of Strawberry's
+page, which loads GraphiQL from a public CDN and stays blank on closed networks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from strawberry.fastapi import GraphQLRouter
+
+#: The GraphiQL page of the client build (``client/graphiql.html`` → ``dist/graphiql.html``).
+IDE_PAGE = "graphiql.html"
+
+
+class LocalGraphiQLRouter(GraphQLRouter[Any, Any]):
+    """``GraphQLRouter`` whose browser ``GET`` serves ``<client_dist>/graphiql.html`` when the
+    client is built, and Strawberry's own page otherwise. The file is looked up per request,
+    so a build made while the API runs is picked up."""
+
+    def __init__(self, *args: Any, client_dist: Path, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ide_page = client_dist / IDE_PAGE
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        if self.ide_page.is_file():
+            html = self.ide_page.read_text(encoding="utf-8")
+            return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+        return await super().render_graphql_ide(request)
