@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NPM_STAMP := client/node_modules/.installed
 UV_VERSION := 0.13.9
 
-.PHONY: help venv client-deps client demo test lint test-python test-client lock schema clean
+.PHONY: help venv client-deps client demo test lint test-python test-client lock schema clean bench-ingest
 
 help:
 	@echo "make demo   set up, run the pipeline on demo data, serve http://127.0.0.1:8000"
@@ -53,6 +53,9 @@ lock: venv
 
 schema: venv
 	$(BIN)/python -m graphql_api.export_schema > client/schema.graphql
+
+bench-ingest: venv
+	$(BIN)/python bench/ingest_bulk.py --repeat 3
 
 clean:
 	rm -rf $(VENV) data client/node_modules client/dist transforms/target transforms/logs

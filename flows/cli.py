@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.prefect_env import apply_prefect_defaults
-from ingest.catalog import CatalogError, parse_series_ids
+from ingest.catalog import Catalog, CatalogError, load_catalog, parse_series_ids
 from models.settings import Settings, SettingsError, load_settings, use_settings
 
 apply_prefect_defaults()
@@ -23,6 +23,8 @@ apply_prefect_defaults()
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 pipeline_app = typer.Typer(no_args_is_help=True, help="Run the ingest → dbt → forecast pipeline.")
 app.add_typer(pipeline_app, name="pipeline")
+schedule_app = typer.Typer(no_args_is_help=True, help="The scheduled Prefect deployments.")
+app.add_typer(schedule_app, name="schedule")
 
 console = Console(stderr=True)
 
@@ -97,6 +99,92 @@ def _run_pipeline(ids: list[str] | None) -> bool:
     table.add_row("data version", str(result.data_version))
     console.print(table)
     return True
+
+
+@app.command()
+def ingest(
+    series: Annotated[
+        str | None, typer.Option("--series", "-s", help="Comma-separated FRED ids")
+    ] = None,
+    all_series: Annotated[
+        bool, typer.Option("--all", help="Every series in the catalog (ingest/catalog.toml)")
+    ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Fetch the whole history, not only what is new")
+    ] = False,
+    vintages: Annotated[
+        bool, typer.Option("--vintages", help="ALFRED backfill: every vintage FRED published")
+    ] = False,
+    from_csv: Annotated[
+        Path | None,
+        typer.Option("--from-csv", help="Load a FRED CSV download instead of calling the API"),
+    ] = None,
+) -> None:
+    """Ingest by hand (no dbt, no forecast); exits 1 naming each series that failed."""
+    from flows import ingest_cli, stages
+
+    settings = _settings()
+    if from_csv is not None:
+        if all_series or full or vintages:
+            raise _fail("--from-csv takes no --all, --full or --vintages")
+        ids = _series(series)
+        if ids is not None and len(ids) > 1:
+            raise _fail("--from-csv takes at most one --series (the id for a single-column file)")
+        if not from_csv.is_file():
+            raise _fail(f"--from-csv {from_csv} is not a file")
+        try:
+            ok = ingest_cli.run_csv_import(console, from_csv, ids[0] if ids else None)
+        except stages.CsvImportUnavailable as exc:
+            raise _fail(str(exc)) from None
+        raise typer.Exit(0 if ok else 1)
+    if (series is None) == (not all_series):
+        raise _fail("give either --series A,B or --all")
+    ids = _series(series) or ingest_cli.catalog_ids()
+    try:
+        settings.require_fred_api_key()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+    ok = ingest_cli.run_ingest_with_progress(console, ids, full=full, vintages=vintages)
+    raise typer.Exit(0 if ok else 1)
+
+
+@schedule_app.command("list")
+def schedule_list() -> None:
+    """Each deployment's name, cron, timezone, series count and next run (no server needed)."""
+    from flows.deployments import scheduled_deployments
+
+    table = Table(title="deployments (flow: pipeline)")
+    for column in ("deployment", "cron", "timezone", "series", "next run"):
+        table.add_column(column)
+    for item in scheduled_deployments(_catalog()):
+        table.add_row(
+            item.spec.name,
+            item.spec.cron,
+            item.spec.timezone,
+            str(len(item.series)),
+            item.next_run.strftime("%Y-%m-%d %H:%M %Z"),
+        )
+    Console().print(table)
+
+
+@schedule_app.command("serve")
+def schedule_serve() -> None:
+    """Register the deployments with the Prefect API and run them on their schedules."""
+    from flows.deployments import serve_deployments
+
+    settings = _settings()
+    try:
+        settings.require_fred_api_key()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+    serve_deployments(_catalog())
+
+
+def _catalog() -> Catalog:
+    try:
+        return load_catalog()
+    except CatalogError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()

@@ -67,8 +67,8 @@ def migrate_task() -> str | None:
     retry_condition_fn=_worth_retrying,
     cache_policy=NO_CACHE,
 )
-def ingest_task(series: list[str]) -> stages.IngestOutcome:
-    return stages.ingest(series)
+def ingest_task(series: list[str], full: bool = False) -> stages.IngestOutcome:
+    return stages.ingest(series, full=full)
 
 
 @task(
@@ -88,12 +88,16 @@ def forecast_task(series: list[str]) -> stages.ForecastOutcome:
 
 
 @flow(name="pipeline", log_prints=True)
-def pipeline(series: list[str] | None = None) -> PipelineResult:
-    """Refresh the given series (default: the catalog) end to end."""
+def pipeline(series: list[str] | None = None, full: bool = False) -> PipelineResult:
+    """Refresh the given series (default: the catalog) end to end.
+
+    The ingest is incremental (from each series' last stored observation minus
+    ``ingest_lookback_days``) unless ``full`` asks for every observation again.
+    """
     logger = get_run_logger()
     wanted = series or stages.default_series()
     migrate_task()
-    ingested = ingest_task(wanted)
+    ingested = ingest_task(wanted, full)
     result = PipelineResult(wanted, rows_written=ingested.rows_written, failed=ingested.failed)
     logger.info(
         "ingest: %d rows written, %d series failed", ingested.rows_written, len(ingested.failed)

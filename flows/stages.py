@@ -8,15 +8,28 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from ingest.incremental import last_observation_dates, plan_starts
+from ingest.loader import SeriesResult
 from models.engine import make_engine
 from models.migrate import upgrade
 from models.settings import get_settings
 from models.versioning import bump_version, current_version
 
+if TYPE_CHECKING:
+    from ingest.fred_client import FredClient, FredObservation
+    from ingest.loader import IngestReport
+    from ingest.series_data import SeriesInfo
+
+#: (series_id, done, total), as the loader reports it.
 Progress = Callable[[str, int, int], None]
+#: (the series' recorded result, done, total): for progress bars that show rows and errors.
+ResultProgress = Callable[[SeriesResult, int, int], None]
 
 
 @dataclass
@@ -24,6 +37,7 @@ class IngestOutcome:
     run_id: str
     rows_written: int
     failed: dict[str, str] = field(default_factory=dict)
+    results: list[SeriesResult] = field(default_factory=list)
 
 
 @dataclass
@@ -55,23 +69,120 @@ def default_series() -> list[str]:
     return [entry.series_id for entry in load_catalog().series]
 
 
-def ingest(series: list[str], progress: Progress | None = None) -> IngestOutcome:
-    from ingest.fred_client import FredClient
-    from ingest.loader import ingest_series
+#: ALFRED's widest realtime period: every vintage FRED ever published.
+ALFRED_START, ALFRED_END = date(1776, 7, 4), date(9999, 12, 31)
 
-    settings = get_settings()
-    client = FredClient(
-        api_key=settings.require_fred_api_key(),
-        base_url=settings.fred_base_url,
-        timeout=settings.fred_timeout_seconds,
-    )
+
+class _AllVintages:
+    """The FRED client asking ALFRED for every vintage of each series (``--vintages``)."""
+
+    def __init__(self, client: FredClient) -> None:
+        self._client = client
+
+    def series_info(self, series_id: str) -> SeriesInfo:
+        return self._client.series_info(series_id)
+
+    def observations(
+        self, series_id: str, *, observation_start: date | None = None
+    ) -> list[FredObservation]:
+        return self._client.observations(
+            series_id,
+            observation_start=observation_start,
+            realtime_start=ALFRED_START,
+            realtime_end=ALFRED_END,
+        )
+
+
+def stored_series(series: list[str]) -> list[str]:
+    """The given series that already have observations stored."""
     engine = _engine()
     try:
-        report = ingest_series(engine, client, series, progress=progress)
+        last = last_observation_dates(engine, series)
     finally:
         engine.dispose()
+    return [sid for sid, day in last.items() if day is not None]
+
+
+def plan_ingest(engine: sa.Engine, series: list[str], *, full: bool) -> dict[str, date | None]:
+    """Incremental ``observation_start`` per series (``None`` = whole history)."""
+    last = dict.fromkeys(series) if full else last_observation_dates(engine, series)
+    return plan_starts(last, get_settings().ingest_lookback_days, full)
+
+
+def ingest(
+    series: list[str],
+    progress: Progress | None = None,
+    *,
+    full: bool = False,
+    vintages: bool = False,
+    on_result: ResultProgress | None = None,
+) -> IngestOutcome:
+    """Ingest ``series`` concurrently within FRED's budget: only what is new unless ``full``;
+    every ALFRED vintage if ``vintages``. ``on_result`` receives each series' result as it
+    finishes (for progress bars)."""
+    from ingest.fred_client import FredClient
+    from ingest.run import run_ingest
+
+    settings = get_settings()
+    client = FredClient.from_settings(settings)
+    engine = _engine()
+
+    def report_progress(series_id: str, done: int, total: int, result: SeriesResult) -> None:
+        if progress is not None:
+            progress(series_id, done, total)
+        if on_result is not None:
+            on_result(result, done, total)
+
+    try:
+        report = run_ingest(
+            engine,
+            _AllVintages(client) if vintages else client,
+            series,
+            starts=plan_ingest(engine, series, full=full or vintages),
+            max_workers=settings.fred_max_concurrency,
+            progress=report_progress,
+        )
+    finally:
+        engine.dispose()
+    return outcome_of(report)
+
+
+def outcome_of(report: IngestReport) -> IngestOutcome:
     failed = {r.series_id: r.error or "failed" for r in report.results if r.status != "success"}
-    return IngestOutcome(run_id=report.run_id, rows_written=report.rows_written, failed=failed)
+    return IngestOutcome(
+        run_id=report.run_id,
+        rows_written=report.rows_written,
+        failed=failed,
+        results=list(report.results),
+    )
+
+
+def require_csv_import() -> None:
+    """Fail early, before touching the database, when the CSV importer is not installed."""
+    try:
+        from ingest.csv_import import load_csv  # noqa: F401
+    except ImportError as exc:
+        raise CsvImportUnavailable(
+            "--from-csv needs ingest.csv_import.load_csv, which this installation does not have"
+            f" ({exc})"
+        ) from None
+
+
+def import_csv(path: Path, series_id: str | None) -> IngestOutcome:
+    """Load a FRED CSV download through ``ingest.csv_import.load_csv``."""
+    require_csv_import()
+    from ingest.csv_import import load_csv
+
+    engine = _engine()
+    try:
+        report = load_csv(engine, path, series_id=series_id)
+    finally:
+        engine.dispose()
+    return outcome_of(report)
+
+
+class CsvImportUnavailable(RuntimeError):
+    """The CSV importer is not part of this installation."""
 
 
 def dbt_build() -> float:

@@ -1,4 +1,9 @@
-"""The versioned series catalog (``catalog.toml``): which indicators are tracked, how often."""
+"""The versioned series catalog (``catalog.toml``): which indicators are tracked, how often.
+
+The loader is strict on purpose: a typo in a key or a schedule would otherwise silently drop a
+series from its deployment, and nobody notices a missing refresh for weeks. Every error names
+the file and the entry.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,15 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_CATALOG = Path(__file__).with_name("catalog.toml")
+#: ``daily``: daily and slower series; ``hourly``: intraday-fresh ones (see flows/deployments.py).
 SCHEDULES = ("daily", "hourly")
 #: FRED series ids are upper-case letters, digits and underscores.
 SERIES_ID_RE = re.compile(r"^[A-Z0-9_]{1,64}$")
+_TOP_KEYS = {"version", "series"}
+_ENTRY_KEYS = {"id", "schedule", "title"}
 
 
 class CatalogError(ValueError):
@@ -21,6 +30,8 @@ class CatalogError(ValueError):
 class CatalogEntry:
     series_id: str
     schedule: str
+    #: A human hint for operators reading the file; FRED's own title is stored at ingest.
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,21 +62,46 @@ def parse_series_ids(text: str) -> list[str]:
 def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CatalogError(f"{path}: {exc}") from None
+    return parse_catalog(data, str(path))
+
+
+def parse_catalog(data: dict[str, Any], where: str) -> Catalog:
+    """Validate a decoded catalog document; ``where`` names it in error messages."""
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise CatalogError(f"{where}: unknown top-level key(s) {unknown}; allowed: version, series")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise CatalogError(f"{where}: 'version' must be a positive integer, got {version!r}")
+    items = data.get("series")
+    if not isinstance(items, list) or not items:
+        raise CatalogError(f"{where}: lists no series (expected [[series]] tables)")
     entries: list[CatalogEntry] = []
     seen: set[str] = set()
-    for i, item in enumerate(data.get("series", [])):
-        sid = str(item.get("id", ""))
-        schedule = str(item.get("schedule", "daily"))
-        if not SERIES_ID_RE.match(sid):
-            raise CatalogError(f"{path}: series #{i + 1} has a bad id {sid!r}")
-        if schedule not in SCHEDULES:
-            raise CatalogError(f"{path}: {sid} has schedule {schedule!r}; use one of {SCHEDULES}")
-        if sid in seen:
-            raise CatalogError(f"{path}: {sid} is listed twice")
-        seen.add(sid)
-        entries.append(CatalogEntry(sid, schedule))
-    if not entries:
-        raise CatalogError(f"{path}: lists no series")
-    return Catalog(version=int(data.get("version", 1)), series=tuple(entries))
+    for i, item in enumerate(items, start=1):
+        entry = _entry(item, f"{where}: series #{i}")
+        if entry.series_id in seen:
+            raise CatalogError(f"{where}: {entry.series_id} is listed twice")
+        seen.add(entry.series_id)
+        entries.append(entry)
+    return Catalog(version=version, series=tuple(entries))
+
+
+def _entry(item: object, where: str) -> CatalogEntry:
+    if not isinstance(item, dict):
+        raise CatalogError(f"{where} is not a table")
+    unknown = sorted(set(item) - _ENTRY_KEYS)
+    if unknown:
+        raise CatalogError(f"{where} has unknown key(s) {unknown}; allowed: id, schedule, title")
+    sid = item.get("id")
+    if not isinstance(sid, str) or not SERIES_ID_RE.match(sid):
+        raise CatalogError(f"{where} has a bad id {sid!r} (upper-case FRED id expected)")
+    schedule = item.get("schedule")
+    if schedule not in SCHEDULES:
+        raise CatalogError(f"{where} ({sid}) has schedule {schedule!r}; use one of {SCHEDULES}")
+    title = item.get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        raise CatalogError(f"{where} ({sid}) has a title that is not a non-empty string")
+    return CatalogEntry(sid, str(schedule), title)

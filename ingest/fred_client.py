@@ -7,6 +7,20 @@ different threads keep their own timeouts. The same hook keeps FRED's HTTP statu
 ``fredapi`` would drop, so errors arrive as ``FredAPIError`` subclasses with FRED's code and
 message. fredapi's URL conventions (``root_url``, ``api_key`` handling, XML) stay in charge.
 
+Every request (each retry included) first takes a slot from a ``RequestLimiter``
+(``ingest.ratelimit``) when the client has one; ``FredClient.from_settings`` always attaches
+the process-wide one. Retries are tenacity's, not a hand-written loop:
+
+- retried: 429, 5xx, timeouts, refused/dropped connections and bodies cut off mid-transfer
+  (fewer bytes than announced), with exponential backoff plus random jitter, waiting at
+  least what ``Retry-After`` asks (seconds or an HTTP date); a ``Retry-After`` longer than
+  ``max_retry_after`` ends the retries at once rather than block a worker for hours;
+- retried once (two tries): a complete body that is not the XML FRED sends (malformed,
+  truncated at an element boundary, wrong root, missing attributes), since a proxy hiccup can
+  cause one but a second identical failure will not heal; then ``FredResponseError``;
+- never retried: FRED's other errors (unknown series, bad API key, any other 400), raised
+  at once with FRED's message.
+
 The client never logs or raises the request URL: it contains the API key.
 """
 
@@ -14,25 +28,36 @@ from __future__ import annotations
 
 import http.client
 import json
+import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote_plus, urlencode
 
 from fredapi import Fred
 from tenacity import (
+    RetryCallState,
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_exponential,
+    wait_exponential_jitter,
 )
+from tenacity.stop import stop_base
+from tenacity.wait import wait_base
 
 from ingest.series_data import SeriesInfo
 from models.settings import FRED_LIVE_URL
+
+if TYPE_CHECKING:
+    from ingest.ratelimit import RequestLimiter
+    from models.settings import Settings
+
+T = TypeVar("T")
 
 #: FRED's largest page for series/observations.
 MAX_PAGE = 100_000
@@ -45,10 +70,12 @@ class FredError(Exception):
 class FredAPIError(FredError):
     """FRED answered with an error: ``code`` (HTTP status / FRED error_code) and its message."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(f"FRED error {code}: {message}")
         self.code = code
         self.message = message
+        #: Seconds the server asked us to wait (``Retry-After``), if it said.
+        self.retry_after = retry_after
 
 
 class SeriesNotFoundError(FredAPIError):
@@ -68,21 +95,49 @@ class FredServerError(FredAPIError):
 
 
 class FredTransportError(FredError):
-    """No usable answer: timeout, refused or dropped connection, or an unparsable body."""
+    """No usable answer: timeout, refused or dropped connection, a body cut off mid-transfer."""
 
 
-RETRYABLE = (RateLimitedError, FredServerError, FredTransportError)
+class FredResponseError(FredError):
+    """FRED answered 200 with a complete body that is not what FRED sends (malformed XML, a
+    body truncated at an element boundary, missing fields, fewer rows than announced)."""
 
 
-def error_from_response(status: int, body: bytes) -> FredAPIError:
+RETRYABLE = (RateLimitedError, FredServerError, FredTransportError, FredResponseError)
+#: Tries for a malformed body (see the module docstring), however many ``max_attempts`` allows.
+MALFORMED_BODY_ATTEMPTS = 2
+#: Longest ``Retry-After`` we wait for; a longer one fails the request at once.
+MAX_RETRY_AFTER_SECONDS = 120.0
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds from ``now``: delta-seconds or an HTTP date; None if absent
+    or unreadable (a date in the past is 0)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def error_from_response(
+    status: int, body: bytes, *, retry_after: float | None = None
+) -> FredAPIError:
     """Map FRED's error body (XML or JSON) and HTTP status to the matching exception type."""
     code, message = _parse_error_body(body)
     code = code or status
     message = message or f"HTTP {status} without a FRED error message"
     if status == 429 or code == 429:
-        return RateLimitedError(429, message)
+        return RateLimitedError(429, message, retry_after=retry_after)
     if status >= 500:
-        return FredServerError(status, message)
+        return FredServerError(status, message, retry_after=retry_after)
     if "series does not exist" in message.lower():
         return SeriesNotFoundError(code, message)
     if "api_key" in message:
@@ -115,32 +170,90 @@ def _as_int(value: object) -> int | None:
 
 
 class _TimedFred(Fred):
-    """fredapi's ``Fred`` whose single fetch hook has a timeout and keeps FRED's status."""
+    """fredapi's ``Fred`` whose single fetch hook is rate limited, has a timeout and keeps
+    FRED's status and ``Retry-After``."""
 
-    def __init__(self, api_key: str, root_url: str, timeout: float) -> None:
+    def __init__(
+        self, api_key: str, root_url: str, timeout: float, limiter: RequestLimiter | None
+    ) -> None:
         super().__init__(api_key=api_key)
         self.root_url = root_url
         self.timeout = timeout
+        self.limiter = limiter
 
     def _Fred__fetch_data(self, url: str) -> ET.Element:
         """Replaces fredapi's private fetch hook (name-mangled ``Fred.__fetch_data``)."""
         url += "&api_key=" + quote_plus(self.api_key)
+        if self.limiter is not None:
+            self.limiter.acquire()
         try:
             with urllib.request.urlopen(url, timeout=self.timeout) as response:
                 body = response.read()
         except urllib.error.HTTPError as exc:
-            raise error_from_response(exc.code, exc.read()) from None
+            retry_after = parse_retry_after(exc.headers.get("Retry-After"))
+            raise error_from_response(exc.code, _read_error(exc), retry_after=retry_after) from None
+        except http.client.IncompleteRead as exc:
+            expected = len(exc.partial) + (exc.expected or 0)
+            raise FredTransportError(
+                f"FRED's answer was cut off after {len(exc.partial)} of {expected} bytes"
+            ) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise FredTransportError(f"no answer from FRED at {self.root_url}: {reason}") from None
         try:
             return ET.fromstring(body)
         except ET.ParseError as exc:
-            raise FredTransportError(f"FRED sent a body that is not XML: {exc}") from None
+            raise FredResponseError(
+                f"FRED sent a body that is not well-formed XML ({len(body)} bytes): {exc}"
+            ) from None
 
     def fetch(self, path: str, params: Mapping[str, str]) -> ET.Element:
         """GET ``root_url/path`` through fredapi's hook (the key is appended by the hook)."""
         return self._Fred__fetch_data(f"{self.root_url}/{path}?{urlencode(params)}")
+
+
+def _read_error(exc: urllib.error.HTTPError) -> bytes:
+    try:
+        return exc.read()
+    except (OSError, http.client.HTTPException):
+        return b""
+
+
+class _WaitRetryAfter(wait_base):
+    """Exponential backoff with jitter, but never shorter than the server's ``Retry-After``."""
+
+    def __init__(self, backoff: wait_base) -> None:
+        self.backoff = backoff
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        wait = float(self.backoff(retry_state))
+        hint = _retry_after(retry_state)
+        return wait if hint is None else max(wait, hint)
+
+
+class _StopRetrying(stop_base):
+    """Stop after ``max_attempts``; after ``MALFORMED_BODY_ATTEMPTS`` for a malformed body;
+    at once when ``Retry-After`` asks for longer than ``max_retry_after``."""
+
+    def __init__(self, max_attempts: int, max_retry_after: float) -> None:
+        self.after_attempts = stop_after_attempt(max_attempts)
+        self.max_retry_after = max_retry_after
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        if self.after_attempts(retry_state):
+            return True
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if isinstance(error, FredResponseError):
+            return retry_state.attempt_number >= MALFORMED_BODY_ATTEMPTS
+        hint = _retry_after(retry_state)
+        return hint is not None and hint > self.max_retry_after
+
+
+def _retry_after(retry_state: RetryCallState) -> float | None:
+    outcome = retry_state.outcome
+    error = outcome.exception() if outcome is not None else None
+    return getattr(error, "retry_after", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +269,11 @@ class FredObservation:
 class FredClient:
     """Series metadata and observations (with their realtime period) from FRED or the sandbox.
 
-    Each HTTP request is retried on 429, 5xx and transport failures with exponential backoff
-    (``max_attempts`` in total), so one blip does not fail a run; other FRED errors (unknown
-    series, bad key) are final and raised at once.
+    Each HTTP request takes a slot from ``limiter`` (None: no client-side pacing, for tests
+    of the server's own throttling; production code uses ``from_settings``) and is retried
+    as the module docstring says, ``max_attempts`` tries in total, backing off
+    ``backoff_seconds * 2**n`` plus up to ``backoff_seconds`` of jitter (capped at
+    ``max_backoff``). Thread-safe: one client may serve every worker of a run.
     """
 
     def __init__(
@@ -169,27 +284,69 @@ class FredClient:
         *,
         max_attempts: int = 4,
         backoff_seconds: float = 1.0,
+        max_backoff: float = 30.0,
+        max_retry_after: float = MAX_RETRY_AFTER_SECONDS,
         page_size: int = MAX_PAGE,
+        limiter: RequestLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE:
             raise ValueError(f"page_size must be within 1..{MAX_PAGE}, got {page_size}")
-        self._fred = _TimedFred(api_key, base_url.rstrip("/"), timeout)
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be >= 1, got {max_attempts}")
+        self._fred = _TimedFred(api_key, base_url.rstrip("/"), timeout, limiter)
         self._page_size = page_size
-        self._retrying = Retrying(
-            stop=stop_after_attempt(max_attempts),
-            wait=wait_exponential(multiplier=backoff_seconds, max=30),
-            retry=retry_if_exception_type(RETRYABLE),
-            reraise=True,
+        backoff = wait_exponential_jitter(
+            multiplier=backoff_seconds, max=max_backoff, jitter=backoff_seconds
         )
+        self._retry_kwargs: dict[str, Any] = {
+            "stop": _StopRetrying(max_attempts, max_retry_after),
+            "wait": _WaitRetryAfter(backoff),
+            "retry": retry_if_exception_type(RETRYABLE),
+            "sleep": sleep,
+            "reraise": True,
+        }
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> FredClient:
+        """The production client: key, URL, timeout and attempts from settings, and the
+        process-wide limiter (shared through Redis when ``redis_url`` is set)."""
+        from ingest.ratelimit import shared_limiter
+
+        api_key = settings.require_fred_api_key()
+        kwargs: dict[str, Any] = {
+            "timeout": settings.fred_timeout_seconds,
+            "max_attempts": settings.fred_max_attempts,
+            "limiter": shared_limiter(settings, api_key),
+            **overrides,
+        }
+        return cls(api_key, settings.fred_base_url, **kwargs)
 
     @property
     def base_url(self) -> str:
         return str(self._fred.root_url)
 
+    @property
+    def limiter(self) -> RequestLimiter | None:
+        return self._fred.limiter
+
+    def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        """One request under the retry policy (a fresh ``Retrying`` per call: thread-safe)."""
+        return Retrying(**self._retry_kwargs)(fn, *args)
+
     def series_info(self, series_id: str) -> SeriesInfo:
-        """``/fred/series`` via fredapi's ``get_series_info``."""
-        info = self._retrying(self._fred.get_series_info, quote_plus(series_id))
-        return _series_info(series_id, info.to_dict())
+        """``/fred/series`` through fredapi's fetch hook, checked field by field."""
+        root = self._call(self._fred.fetch, "series", {"series_id": series_id})
+        if root.tag != "seriess" or len(root) == 0 or root[0].tag != "series":
+            raise FredResponseError(
+                f"FRED's /series answer for {series_id} has no <series> element (root <{root.tag}>)"
+            )
+        try:
+            return _series_info(series_id, root[0].attrib)
+        except (KeyError, ValueError) as exc:
+            raise FredResponseError(
+                f"FRED's /series answer for {series_id} is bad: {exc!r}"
+            ) from None
 
     def observations(
         self,
@@ -215,17 +372,36 @@ class FredClient:
                 params[name] = value.isoformat()
         rows: list[FredObservation] = []
         while True:
-            root = self._retrying(
+            root = self._call(
                 self._fred.fetch, "series/observations", {**params, "offset": str(len(rows))}
             )
-            page = [_observation(child.attrib) for child in root]
+            page, count = _observation_page(series_id, root)
             rows.extend(page)
-            if not page or len(rows) >= int(root.get("count", len(rows))):
+            if len(rows) >= count:
                 return rows
+            if not page:
+                raise FredResponseError(
+                    f"FRED announced {count} observations of {series_id} but sent {len(rows)}"
+                )
 
 
 def _iso(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
+
+
+def _observation_page(series_id: str, root: ET.Element) -> tuple[list[FredObservation], int]:
+    """One page's rows and FRED's announced total, or ``FredResponseError`` naming the flaw."""
+    if root.tag != "observations":
+        raise FredResponseError(
+            f"FRED's observations answer for {series_id} has root <{root.tag}>, not <observations>"
+        )
+    try:
+        count = int(root.attrib["count"])
+        return [_observation(child.attrib) for child in root], count
+    except (KeyError, ValueError) as exc:
+        raise FredResponseError(
+            f"FRED's observations answer for {series_id} is bad: missing or invalid {exc}"
+        ) from None
 
 
 def _observation(attrs: Mapping[str, str]) -> FredObservation:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     )
     fred_base_url: str = FRED_LIVE_URL
     fred_timeout_seconds: float = 30.0
+    #: FRED's budget per API key: both limits hold at once (2/s and 120/min by default).
+    fred_requests_per_second: float = 2
+    fred_requests_per_minute: int = 120
+    #: Series fetched at the same time by one ingest run (threads sharing the budget).
+    fred_max_concurrency: int = 4
+    #: Tries per HTTP request, the first included, on 429, 5xx and transport failures.
+    fred_max_attempts: int = 6
     data_dir: Path = REPO_ROOT / "data"
     dbt_project_dir: Path = REPO_ROOT / "transforms"
     client_dist_dir: Path = REPO_ROOT / "client" / "dist"
@@ -51,6 +58,12 @@ class Settings(BaseSettings):
     )
     mysql_ssl_ca: str | None = Field(
         default=None, description="CA bundle path to require TLS to MySQL"
+    )
+    ingest_lookback_days: int = Field(
+        default=30,
+        ge=0,
+        description="incremental ingest re-fetches this many days before the last stored "
+        "observation, so recent revisions are picked up",
     )
 
     @field_validator("database_url")
@@ -82,6 +95,18 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"FREDPIPE_FRED_BASE_URL must be an http(s) URL; got {value!r}")
         return value.rstrip("/")
+
+    @field_validator(
+        "fred_requests_per_second",
+        "fred_requests_per_minute",
+        "fred_max_concurrency",
+        "fred_max_attempts",
+    )
+    @classmethod
+    def _check_positive(cls, value: float, info: ValidationInfo) -> float:
+        if not value > 0:
+            raise ValueError(f"FREDPIPE_{str(info.field_name).upper()} must be > 0; got {value!r}")
+        return value
 
     @property
     def is_duckdb(self) -> bool:

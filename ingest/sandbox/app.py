@@ -4,19 +4,27 @@ Parameter checks, defaults and error messages follow FRED's documented behaviour
 ``api_key`` (required, 32 lower-case alphanumerics; any well-formed key is accepted),
 ``series_id``, ``file_type`` (xml default, json), ``realtime_start/end``,
 ``observation_start/end``, ``limit`` (1..100000, default 100000), ``offset``, ``sort_order``
-and ``units=lin``. Transformations (other ``units``), ``frequency`` aggregation, ``output_type``
-other than 1 and ``vintage_dates`` are answered with a 400 naming the parameter rather than
-silently ignored, so a caller never mistakes untransformed data for what it asked for.
+and ``units=lin``. Realtime periods follow ALFRED over the vintages in ``vintages.py``.
+Injected faults (``faults.py``) and revisions can be set in process through the state or
+over HTTP: ``POST``/``DELETE /sandbox/faults``, ``POST /sandbox/revisions``, and
+``GET /sandbox/stats`` reports what was served.
+
+Transformations (other ``units``), ``frequency`` aggregation, ``output_type`` other than 1
+and ``vintage_dates`` are answered with a 400 naming the parameter rather than silently
+ignored, so a caller never mistakes untransformed data for what it asked for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -25,8 +33,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ingest.sandbox import formats
+from ingest.sandbox.faults import DEFAULT_MALFORMED_BODY, Fault, FaultPlan
 from ingest.sandbox.limits import RateLimiter, RequestStats
 from ingest.sandbox.source import SeriesSource, make_source
+from ingest.sandbox.vintages import VintageBook, load_vintage_files
 from ingest.series_data import SeriesData
 
 API_KEY_RE = re.compile(r"^[a-z0-9]{32}$")
@@ -67,6 +77,19 @@ class SandboxState:
     today: Callable[[], date] = date.today
     #: Artificial latency per FRED request, to exercise client timeouts.
     delay_seconds: float = 0.0
+    #: Injected failures (see ``faults.py``).
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    #: Revised values and their realtime periods (see ``vintages.py``).
+    vintages: VintageBook = field(default_factory=VintageBook)
+
+    def revise(self, series_id: str, obs_date: date, value: str, realtime_start: date) -> None:
+        """From ``realtime_start`` on, FRED answers ``value`` for ``obs_date`` of the series;
+        the value it had stays as the vintage ending the day before."""
+        data = self.source.get(series_id.upper())
+        base = dict(data.observations).get(obs_date) if data is not None else None
+        self.vintages.revise(
+            series_id, obs_date, value, realtime_start=realtime_start, base_value=base
+        )
 
 
 # --- parameter parsing (pure) ------------------------------------------------------------
@@ -182,7 +205,7 @@ def observations_response(state: SandboxState, params: Mapping[str, str], file_t
     data = _series(state.source, params)
     rows = [
         r
-        for r in data.observations
+        for r in state.vintages.rows(data.info.series_id, data.observations, rt_start, rt_end)
         if (obs_start is None or r[0] >= obs_start) and (obs_end is None or r[0] <= obs_end)
     ]
     if sort_order == "desc":
@@ -208,24 +231,57 @@ Builder = Callable[[SandboxState, Mapping[str, str], str], str]
 
 
 async def _answer(request: Request, endpoint: str, build: Builder) -> Response:
-    """Shared FRED request cycle: format, key, rate limit, then the endpoint's body."""
+    """Shared FRED request cycle: format, key, rate limit, injected fault, then the body."""
+    arrived = time.monotonic()
     state: SandboxState = request.app.state.sandbox
     params = dict(request.query_params)
+    series_id = (params.get("series_id") or "").strip().upper()
     requested_type = params.get("file_type") or "xml"
     file_type = requested_type if requested_type in FILE_TYPES else "xml"
+    fault: Fault | None = None
+    headers: dict[str, str] = {}
     try:
         _choice(params, "file_type", FILE_TYPES)
         key = check_api_key(params)
         if not state.limiter.allow(key):
             raise FredRequestError(429, MSG_TOO_MANY)
-        if state.delay_seconds:
-            await asyncio.sleep(state.delay_seconds)
+        fault = state.faults.take(endpoint, series_id)
+        if fault is not None and fault.kind == "status":
+            if fault.retry_after is not None:
+                headers["Retry-After"] = fault.retry_after
+            message = MSG_TOO_MANY if fault.status == 429 else _FAULT_MESSAGE
+            raise FredRequestError(fault.status, message)
+        delay = state.delay_seconds + (fault.delay_seconds if fault is not None else 0.0)
+        if delay:
+            await asyncio.sleep(delay)
         body = await run_in_threadpool(build, state, params, file_type)
         status = 200
     except FredRequestError as exc:
         body, status = formats.error_body(exc.code, exc.message, file_type), exc.code
-    state.stats.record(endpoint, status)
-    return Response(body, status_code=status, media_type=formats.media_type(file_type))
+    state.stats.record(endpoint, status, series_id, arrived)
+    media_type = formats.media_type(file_type)
+    if fault is not None and fault.kind == "malformed" and status == 200:
+        body = fault.body if fault.body is not None else DEFAULT_MALFORMED_BODY
+    if fault is not None and fault.kind == "truncated" and status == 200:
+        return _TruncatedResponse(body.encode("utf-8"), fault.fraction, media_type)
+    return Response(body, status_code=status, media_type=media_type, headers=headers)
+
+
+_FAULT_MESSAGE = "Internal Server Error.  (injected by the fredpipe sandbox)"
+
+
+class _TruncatedResponse(Response):
+    """Announces the whole body's length, sends ``fraction`` of it, then drops the
+    connection: what a client sees when a connection dies mid-answer."""
+
+    def __init__(self, full: bytes, fraction: float, media_type: str) -> None:
+        super().__init__(full[: int(len(full) * fraction)], media_type=media_type)
+        self.headers["content-length"] = str(len(full))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": self.body, "more_body": True})
+        # Returning with the body unfinished makes the server close the connection.
 
 
 async def _series_endpoint(request: Request) -> Response:
@@ -241,6 +297,49 @@ async def _stats_endpoint(request: Request) -> Response:
     return JSONResponse(state.stats.snapshot())
 
 
+async def _json_body(request: Request) -> Any:
+    try:
+        return json.loads(await request.body() or b"null")
+    except ValueError as exc:
+        raise ValueError(f"body is not JSON: {exc}") from None
+
+
+async def _faults_endpoint(request: Request) -> Response:
+    """``POST``: add one fault (JSON object) or several (list); ``DELETE``: clear all;
+    ``GET``: list them with how often each fired."""
+    state: SandboxState = request.app.state.sandbox
+    if request.method == "DELETE":
+        state.faults.clear()
+    elif request.method == "POST":
+        try:
+            data = await _json_body(request)
+            items = data if isinstance(data, list) else [data]
+            if not all(isinstance(i, dict) for i in items):
+                raise ValueError("a fault is a JSON object")
+            state.faults.add(*(Fault.from_json(i) for i in items))
+        except (ValueError, TypeError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+    return JSONResponse({"faults": state.faults.snapshot()})
+
+
+async def _revisions_endpoint(request: Request) -> Response:
+    """``POST {"series_id", "date", "value", "realtime_start"}``: revise one value."""
+    state: SandboxState = request.app.state.sandbox
+    try:
+        data = await _json_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("a revision is a JSON object")
+        state.revise(
+            str(data["series_id"]),
+            date.fromisoformat(str(data["date"])),
+            str(data["value"]),
+            date.fromisoformat(str(data["realtime_start"])),
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        return JSONResponse({"error": f"bad revision: {exc!r}"}, status_code=400)
+    return JSONResponse({"ok": True})
+
+
 def create_app(
     data_dir: Path | None = None,
     *,
@@ -248,23 +347,29 @@ def create_app(
     rate_window_seconds: float = 60.0,
     today: Callable[[], date] | None = None,
     delay_seconds: float = 0.0,
+    rate_per_second: int | None = None,
 ) -> Starlette:
     """Build a sandbox over the demo series (``data_dir=None``) or a folder of CSVs.
 
     ``rate_window_seconds`` shortens the one-minute window so tests can watch a throttled
-    client recover without waiting a minute.
+    client recover without waiting a minute; ``rate_per_second`` adds FRED's per-second
+    budget (off by default). ``SERIESID.vintages.csv`` files in ``data_dir`` are loaded.
     """
+    also = ((rate_per_second, 1.0),) if rate_per_second else ()
     state = SandboxState(
         source=make_source(data_dir),
-        limiter=RateLimiter(rate_per_minute, rate_window_seconds),
+        limiter=RateLimiter(rate_per_minute, rate_window_seconds, also=also),
         today=today or date.today,
         delay_seconds=delay_seconds,
     )
+    load_vintage_files(state.vintages, data_dir)
     app = Starlette(
         routes=[
             Route("/fred/series", _series_endpoint, methods=["GET"]),
             Route("/fred/series/observations", _observations_endpoint, methods=["GET"]),
             Route("/sandbox/stats", _stats_endpoint, methods=["GET"]),
+            Route("/sandbox/faults", _faults_endpoint, methods=["GET", "POST", "DELETE"]),
+            Route("/sandbox/revisions", _revisions_endpoint, methods=["POST"]),
         ]
     )
     app.state.sandbox = state

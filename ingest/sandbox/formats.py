@@ -35,7 +35,8 @@ class ObservationPage:
     count: int
     offset: int
     limit: int
-    rows: Sequence[tuple[date, str]]
+    #: (date, realtime_start, realtime_end, value): each row carries its own vintage period.
+    rows: Sequence[tuple[date, date, date, str]]
 
 
 def fred_json(payload: object) -> str:
@@ -102,11 +103,15 @@ def _page_fields(page: ObservationPage, file_type: str) -> dict[str, Scalar]:
 
 
 def observations_body(page: ObservationPage, file_type: str) -> str:
-    rt = {
-        "realtime_start": page.realtime_start.isoformat(),
-        "realtime_end": page.realtime_end.isoformat(),
-    }
-    rows = [{**rt, "date": d.isoformat(), "value": v} for d, v in page.rows]
+    rows = [
+        {
+            "realtime_start": rs.isoformat(),
+            "realtime_end": re_.isoformat(),
+            "date": d.isoformat(),
+            "value": v,
+        }
+        for d, rs, re_, v in page.rows
+    ]
     head = _page_fields(page, file_type)
     if file_type == "json":
         return fred_json({**head, "observations": rows})

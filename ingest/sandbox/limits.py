@@ -14,15 +14,25 @@ from collections.abc import Callable
 
 
 class RateLimiter:
-    """Sliding window: at most ``limit`` accepted requests per key in any ``window`` seconds."""
+    """Sliding windows: at most ``limit`` accepted requests per key in any ``window`` seconds,
+    and as many more (limit, window) budgets as ``also`` lists (FRED: 2/s *and* 120/min).
+    A request is accepted only when every budget has room."""
 
     def __init__(
-        self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        also: tuple[tuple[int, float], ...] = (),
     ) -> None:
-        if limit < 1 or window <= 0:
-            raise ValueError(f"rate limit needs limit >= 1 and window > 0; got {limit}/{window}s")
+        self.budgets = ((limit, window), *also)
+        for n, w in self.budgets:
+            if n < 1 or w <= 0:
+                raise ValueError(f"rate limit needs limit >= 1 and window > 0; got {n}/{w}s")
         self.limit = limit
         self.window = window
+        self._longest = max(w for _, w in self.budgets)
         self._clock = clock
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -32,10 +42,11 @@ class RateLimiter:
         now = self._clock()
         with self._lock:
             hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
+            while hits and hits[0] <= now - self._longest:
                 hits.popleft()
-            if len(hits) >= self.limit:
-                return False
+            for n, w in self.budgets:
+                if sum(1 for t in hits if t > now - w) >= n:
+                    return False
             hits.append(now)
             return True
 
@@ -48,12 +59,37 @@ class RequestStats:
         self._total = 0
         self._by_endpoint: Counter[str] = Counter()
         self._by_status: Counter[int] = Counter()
+        self._by_series: Counter[str] = Counter()
+        #: monotonic arrival times of the latest requests answered 200 (bounded).
+        self._accepted_at: deque[float] = deque(maxlen=10_000)
 
-    def record(self, endpoint: str, status: int) -> None:
+    def record(
+        self, endpoint: str, status: int, series_id: str = "", arrived: float | None = None
+    ) -> None:
+        """Count one answered request; ``arrived`` is its ``time.monotonic()`` on arrival."""
         with self._lock:
             self._total += 1
             self._by_endpoint[endpoint] += 1
             self._by_status[status] += 1
+            self._by_series[series_id] += 1
+            if status == 200:
+                self._accepted_at.append(time.monotonic() if arrived is None else arrived)
+
+    def series(self, series_id: str) -> int:
+        """Requests (any endpoint, any status) naming ``series_id``."""
+        with self._lock:
+            return self._by_series[series_id]
+
+    def max_in_window(self, seconds: float) -> int:
+        """Most requests answered 200 within any ``seconds``-long span (recent history)."""
+        with self._lock:
+            times = list(self._accepted_at)
+        most, lo = 0, 0
+        for hi, t in enumerate(times):
+            while t - times[lo] >= seconds:
+                lo += 1
+            most = max(most, hi - lo + 1)
+        return most
 
     @property
     def total(self) -> int:
@@ -83,3 +119,5 @@ class RequestStats:
             self._total = 0
             self._by_endpoint.clear()
             self._by_status.clear()
+            self._by_series.clear()
+            self._accepted_at.clear()

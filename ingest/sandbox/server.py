@@ -40,9 +40,10 @@ def serve_sandbox(
     port: int = 8001,
     data_dir: Path | None = None,
     rate_per_minute: int = 120,
+    rate_per_second: int | None = None,
 ) -> None:
     """Serve until interrupted (Ctrl-C); used by ``fredpipe sandbox``."""
-    app = create_app(data_dir, rate_per_minute=rate_per_minute)
+    app = create_app(data_dir, rate_per_minute=rate_per_minute, rate_per_second=rate_per_second)
     uvicorn.run(app, host=host, port=port, log_level="info", lifespan="off")
 
 
@@ -54,6 +55,7 @@ def running_sandbox(
     rate_window_seconds: float = 60.0,
     today: Callable[[], date] | None = None,
     delay_seconds: float = 0.0,
+    rate_per_second: int | None = None,
     start_timeout: float = 15.0,
 ) -> Iterator[SandboxURL]:
     """Run a sandbox on a free loopback port for the ``with`` block; yield its FRED root URL."""
@@ -63,6 +65,7 @@ def running_sandbox(
         rate_window_seconds=rate_window_seconds,
         today=today,
         delay_seconds=delay_seconds,
+        rate_per_second=rate_per_second,
     )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -1,0 +1,167 @@
+"""The client against injected sandbox faults: what is retried, how long it waits, what fails."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from ingest.fred_client import (
+    FredClient,
+    FredResponseError,
+    FredServerError,
+    FredTransportError,
+    InvalidAPIKeyError,
+    RateLimitedError,
+    SeriesNotFoundError,
+    parse_retry_after,
+)
+from ingest.sandbox.faults import Fault
+from ingest.sandbox.server import SandboxURL, running_sandbox
+from models.settings import SANDBOX_API_KEY
+
+OBS = "series/observations"
+
+
+@pytest.fixture(scope="module")
+def module_sandbox() -> Iterator[SandboxURL]:
+    with running_sandbox(rate_per_minute=100_000) as url:
+        yield url
+
+
+@pytest.fixture
+def sandbox(module_sandbox: SandboxURL) -> SandboxURL:
+    module_sandbox.state.faults.clear()
+    module_sandbox.state.stats.reset()
+    return module_sandbox
+
+
+def client(url: str, **kwargs: object) -> FredClient:
+    options: dict[str, object] = {"timeout": 5, "max_attempts": 6, "backoff_seconds": 0.01}
+    options.update(kwargs)
+    return FredClient(SANDBOX_API_KEY, url, **options)  # type: ignore[arg-type]
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    now = datetime(2024, 5, 6, 12, 0, tzinfo=UTC)
+    assert parse_retry_after("7", now) == 7.0
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30
+    assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now) == 0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
+
+
+def test_a_429_burst_waits_at_least_what_retry_after_asks(sandbox: SandboxURL) -> None:
+    sandbox.state.faults.add(Fault("status", status=429, retry_after="1", times=2, endpoint=OBS))
+    started = time.monotonic()
+    rows = client(sandbox).observations("GDP")
+    elapsed = time.monotonic() - started
+    assert rows
+    assert elapsed >= 2.0  # two 429s, each asking for one second; backoff alone is ~0.03 s
+    assert sandbox.state.stats.series("GDP") == 3
+
+
+def test_retry_after_as_an_http_date_is_honoured(sandbox: SandboxURL) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
+    sandbox.state.faults.add(Fault("status", status=503, retry_after=when, times=1))
+    started = time.monotonic()
+    client(sandbox).series_info("GDP")
+    assert time.monotonic() - started >= 0.9  # the date has whole-second precision
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once(sandbox: SandboxURL) -> None:
+    sandbox.state.faults.add(Fault("status", status=429, retry_after="3600", times=None))
+    started = time.monotonic()
+    with pytest.raises(RateLimitedError) as error:
+        client(sandbox, max_retry_after=60).series_info("GDP")
+    assert error.value.retry_after == 3600
+    assert time.monotonic() - started < 1
+    assert sandbox.state.stats.series("GDP") == 1
+
+
+def test_server_errors_are_retried_with_backoff_until_success(sandbox: SandboxURL) -> None:
+    sandbox.state.faults.add(Fault("status", status=500, times=3, series_id="UNRATE"))
+    info = client(sandbox).series_info("UNRATE")
+    assert info.series_id == "UNRATE"
+    assert sandbox.state.stats.series("UNRATE") == 4
+
+
+def test_persistent_server_errors_give_up_after_max_attempts(sandbox: SandboxURL) -> None:
+    sandbox.state.faults.add(Fault("status", status=502, times=None))
+    with pytest.raises(FredServerError):
+        client(sandbox, max_attempts=3).series_info("GDP")
+    assert sandbox.state.stats.series("GDP") == 3
+
+
+def test_backoff_grows_exponentially_with_jitter(sandbox: SandboxURL) -> None:
+    naps: list[float] = []
+    sandbox.state.faults.add(Fault("status", status=500, times=None))
+    with pytest.raises(FredServerError):
+        client(sandbox, max_attempts=5, backoff_seconds=1.0, sleep=naps.append).series_info("GDP")
+    assert len(naps) == 4
+    for n, nap in enumerate(naps):
+        assert 2**n <= nap <= 2**n + 1  # 1, 2, 4, 8 s plus up to 1 s of jitter
+    assert len({round(nap - 2**n, 6) for n, nap in enumerate(naps)}) > 1
+
+
+def test_a_timeout_is_retried_and_then_succeeds(sandbox: SandboxURL) -> None:
+    sandbox.state.faults.add(Fault("slow", delay_seconds=1.5, times=1, endpoint=OBS))
+    started = time.monotonic()
+    rows = client(sandbox, timeout=0.4).observations("GDP")
+    assert rows
+    assert time.monotonic() - started < 1.4
+    # The abandoned slow request is counted once it finishes on the server side.
+    deadline = time.monotonic() + 5
+    while sandbox.state.stats.series("GDP") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sandbox.state.stats.series("GDP") == 2
+
+
+def test_a_dropped_connection_mid_body_is_retried(sandbox: SandboxURL) -> None:
+    sandbox.state.faults.add(Fault("truncated", times=2, endpoint=OBS))
+    assert client(sandbox).observations("GDP")
+    assert sandbox.state.stats.series("GDP") == 3
+
+
+def test_a_body_that_keeps_getting_cut_off_fails_with_a_clear_error(
+    sandbox: SandboxURL,
+) -> None:
+    sandbox.state.faults.add(Fault("truncated", times=None, endpoint=OBS))
+    with pytest.raises(FredTransportError, match=r"cut off after \d+ of \d+ bytes"):
+        client(sandbox, max_attempts=3).observations("GDP")
+    assert sandbox.state.stats.series("GDP") == 3
+
+
+def test_a_malformed_body_is_tried_twice_then_fails_clearly(sandbox: SandboxURL) -> None:
+    sandbox.state.faults.add(Fault("malformed", times=None, endpoint=OBS))
+    with pytest.raises(FredResponseError, match="not well-formed XML"):
+        client(sandbox).observations("GDP")
+    assert sandbox.state.stats.series("GDP") == 2
+
+
+def test_well_formed_xml_of_the_wrong_shape_is_a_response_error(sandbox: SandboxURL) -> None:
+    bad_row = '<?xml version="1.0"?><observations count="1"><observation value="1"/></observations>'
+    sandbox.state.faults.add(Fault("malformed", body=bad_row, times=None, endpoint=OBS))
+    with pytest.raises(FredResponseError, match="missing or invalid 'date'"):
+        client(sandbox).observations("GDP")
+    sandbox.state.faults.clear()
+    short = '<?xml version="1.0"?><observations count="5"></observations>'
+    sandbox.state.faults.add(Fault("malformed", body=short, times=None, endpoint=OBS))
+    with pytest.raises(FredResponseError, match="announced 5 observations of GDP but sent 0"):
+        client(sandbox).observations("GDP")
+
+
+def test_an_unknown_series_fails_at_once_with_freds_message(sandbox: SandboxURL) -> None:
+    with pytest.raises(SeriesNotFoundError, match="The series does not exist"):
+        client(sandbox).series_info("NOSUCHSERIES")
+    assert sandbox.state.stats.series("NOSUCHSERIES") == 1
+
+
+def test_a_bad_api_key_fails_at_once(sandbox: SandboxURL) -> None:
+    bad = FredClient("X" * 32, sandbox, max_attempts=6, backoff_seconds=0.01)
+    with pytest.raises(InvalidAPIKeyError, match="api_key"):
+        bad.observations("GDP")
+    assert sandbox.state.stats.total == 1
