@@ -602,14 +602,24 @@ def record_run(
             if progress is not None:
                 progress(series_id, done, len(ids))
     except BaseException as exc:
-        report.status = FAILED
-        finish_run(engine, report, f"run aborted: {exc!r}")
+        abort_run(engine, report, exc)
         raise
-    report.status = run_status(report.results) if ids else SUCCESS
+    complete_run(engine, report)
+    return report
+
+
+def abort_run(engine: sa.Engine, report: IngestReport, exc: BaseException) -> None:
+    """The run itself crashed (not one series): record why; stored series stay stored."""
+    report.status = FAILED
+    finish_run(engine, report, f"run aborted: {exc!r}")
+
+
+def complete_run(engine: sa.Engine, report: IngestReport) -> None:
+    """Close a run from its series' results; bump the data version when rows were written."""
+    report.status = run_status(report.results) if report.results else SUCCESS
     finish_run(engine, report, None)
     if report.rows_written:
         report.data_version = bump_version(engine, "ingest")
-    return report
 
 
 def ingest_one(

@@ -30,16 +30,14 @@ from ingest.fred_client import FredObservation
 from ingest.loader import (
     FAILED,
     RUNNING,
-    SUCCESS,
     IngestReport,
     SeriesResult,
-    finish_run,
+    abort_run,
+    complete_run,
     record_series,
-    run_status,
     start_run,
 )
 from ingest.series_data import SeriesInfo
-from models.versioning import bump_version
 
 #: ``(series_id, done, total, result)`` after each finished series; see the module docstring.
 RunProgress = Callable[[str, int, int, SeriesResult], None]
@@ -93,15 +91,11 @@ def run_ingest(
     except BaseException as exc:
         pool.shutdown(wait=False, cancel_futures=True)
         report.results = [by_id[s] for s in ids if s in by_id]
-        report.status = FAILED
-        finish_run(engine, report, f"run aborted: {exc!r}")
+        abort_run(engine, report, exc)
         raise
     pool.shutdown(wait=True)
     report.results = [by_id[s] for s in ids]
-    report.status = run_status(report.results) if ids else SUCCESS
-    finish_run(engine, report, None)
-    if report.rows_written:
-        report.data_version = bump_version(engine, "ingest")
+    complete_run(engine, report)
     return report
 
 
