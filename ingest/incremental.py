@@ -10,10 +10,11 @@ unless FRED changed something. A series never stored, or a ``full`` run, fetches
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from models.repository import as_date
 from models.tables import raw_observations
 
 
@@ -52,15 +53,5 @@ def last_observation_dates(engine: sa.Engine, series_ids: Sequence[str]) -> dict
     )
     with engine.connect() as conn:
         for sid, last in conn.execute(stmt):
-            out[str(sid)] = _as_date(last)
+            out[str(sid)] = as_date(last)
     return out
-
-
-def _as_date(value: object) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

@@ -92,15 +92,16 @@ def _meta(row: sa.Row[Any]) -> SeriesMeta:
         frequency=m["frequency"] or "",
         frequency_short=m["frequency_short"] or "",
         seasonal_adjustment=m["seasonal_adjustment"] or "",
-        first_obs_date=_as_date(m["first_obs_date"]),
-        last_obs_date=_as_date(m["last_obs_date"]),
+        first_obs_date=as_date(m["first_obs_date"]),
+        last_obs_date=as_date(m["last_obs_date"]),
         n_obs=int(m["n_obs"] or 0),
         last_ingested_at=m["last_ingested_at"],
     )
 
 
-def _as_date(value: object) -> date | None:
-    """dbt may materialise dates as timestamps on one adapter; the API speaks dates."""
+def as_date(value: object) -> date | None:
+    """A DATE as Python reads it from either backend (dbt may materialise timestamps, a driver
+    may hand back text) as a ``date``."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -149,7 +150,7 @@ def observations(
     for sid, rows in groupby(result, key=itemgetter(0)):
         cols = SeriesColumns()
         for _, d, v in rows:
-            cols.dates.append(_as_date(d))  # type: ignore[arg-type]
+            cols.dates.append(as_date(d))  # type: ignore[arg-type]
             cols.values.append(None if v is None else float(v))
         out[str(sid)] = cols
     return out
@@ -183,8 +184,8 @@ def window_stats(
             stddev=_float(sd),
             min=_float(lo),
             max=_float(hi),
-            start=_as_date(first),
-            end=_as_date(last),
+            start=as_date(first),
+            end=as_date(last),
         )
         for sid, n, mean, var, sd, lo, hi, first, last in result
     }
@@ -205,8 +206,8 @@ def full_history_stats(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Ser
             stddev=_float(m["stddev"]),
             min=_float(m["min_value"]),
             max=_float(m["max_value"]),
-            start=_as_date(m["first_obs_date"]),
-            end=_as_date(m["last_obs_date"]),
+            start=as_date(m["first_obs_date"]),
+            end=as_date(m["last_obs_date"]),
         )
     return out
 
@@ -257,7 +258,7 @@ def latest_forecasts(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Forec
                 run_id=run_id,
                 model=str(pts[0][2]),
                 created_at=newest[sid][1],
-                dates=[_as_date(x[1]) for x in pts],  # type: ignore[misc]
+                dates=[as_date(x[1]) for x in pts],  # type: ignore[misc]
                 mean=[float(x[3]) for x in pts],
                 lower_80=[float(x[4]) for x in pts],
                 upper_80=[float(x[5]) for x in pts],
