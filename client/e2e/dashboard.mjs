@@ -10,8 +10,9 @@
  */
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+
+import { isEntryPoint, runCheck } from "./cli.mjs";
 
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -110,30 +111,6 @@ export async function checkDashboard(url, { screenshot = null, timeoutMs = 60_00
   }
 }
 
-async function main() {
-  const [url, screenshot] = process.argv.slice(2);
-  if (!url || !/^https?:\/\//.test(url)) {
-    console.error("usage: node e2e/dashboard.mjs <http://host:port/> [screenshot.png]");
-    process.exit(2);
-  }
-  const timeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? 60_000);
-  // Hard stop even if the browser hangs in a way Playwright's own timeouts miss.
-  const watchdog = setTimeout(() => {
-    console.error(`e2e FAILED: timed out after ${timeoutMs + 15_000} ms`);
-    process.exit(1);
-  }, timeoutMs + 15_000);
-  watchdog.unref();
-  try {
-    await checkDashboard(url, { screenshot: screenshot ?? null, timeoutMs });
-    console.log("e2e OK");
-  } catch (err) {
-    // Playwright appends a multi-line call log; the first line says what went wrong.
-    const message = err instanceof Error ? err.message : String(err);
-    console.error(`e2e FAILED: ${process.env.E2E_VERBOSE ? message : message.split("\n")[0]}`);
-    process.exitCode = 1;
-  }
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await main();
+if (isEntryPoint(import.meta.url)) {
+  await runCheck("node e2e/dashboard.mjs <http://host:port/> [screenshot.png]", checkDashboard);
 }
