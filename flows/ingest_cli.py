@@ -29,8 +29,6 @@ def run_ingest_with_progress(
     from flows import stages
 
     stages.migrate()
-    if vintages:
-        _warn_stored(console, stages.stored_series(ids))
     fetched = rows = errors = 0
     mode = "vintages" if vintages else "full" if full else "incremental"
     columns = (
@@ -55,16 +53,6 @@ def run_ingest_with_progress(
 
         outcome = stages.ingest(ids, full=full, vintages=vintages, on_result=on_result)
     return _report(console, outcome.run_id, outcome.results)
-
-
-def _warn_stored(console: Console, stored: list[str]) -> None:
-    if stored:
-        console.print(
-            f"[yellow]warning:[/] {', '.join(stored)} already stored: the loader keeps only "
-            "vintages newer than the newest stored one, so older ALFRED vintages of these "
-            "series are skipped (backfill vintages into a fresh database)",
-            highlight=False,
-        )
 
 
 def run_csv_import(console: Console, path: Path, series_id: str | None) -> bool:

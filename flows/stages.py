@@ -93,16 +93,6 @@ class _AllVintages:
         )
 
 
-def stored_series(series: list[str]) -> list[str]:
-    """The given series that already have observations stored."""
-    engine = _engine()
-    try:
-        last = last_observation_dates(engine, series)
-    finally:
-        engine.dispose()
-    return [sid for sid, day in last.items() if day is not None]
-
-
 def plan_ingest(engine: sa.Engine, series: list[str], *, full: bool) -> dict[str, date | None]:
     """Incremental ``observation_start`` per series (``None`` = whole history)."""
     last = dict.fromkeys(series) if full else last_observation_dates(engine, series)
@@ -141,6 +131,7 @@ def ingest(
             starts=plan_ingest(engine, series, full=full or vintages),
             max_workers=settings.fred_max_concurrency,
             progress=report_progress,
+            merge_history=vintages,
         )
     finally:
         engine.dispose()

@@ -3,7 +3,8 @@
 A row is written for (series, date) only when the date is new or its value differs
 (NULL-safely) from the latest stored vintage, so re-running an ingest, or fetching the same
 data on a later day, writes nothing, while a revised value becomes a new vintage row next to
-the old one. Each series loads in one transaction; a failing series is recorded with FRED's
+the old one. An ALFRED backfill (``merge_history``) also merges vintages older than the stored
+ones into each date's timeline (``plan_history``). Each series loads in one transaction; a failing series is recorded with FRED's
 message and the others carry on.
 
 Speed: the fetched rows go to a per-connection staging table in one bulk step (DuckDB scans a
@@ -202,6 +203,45 @@ def plan_vintages(
     return inserts, updates
 
 
+def plan_history(
+    incoming: Sequence[ObsRow], stored: Mapping[date, Mapping[date, float | None]]
+) -> tuple[list[ObsRow], list[ObsRow]]:
+    """Split fetched rows into (new vintages, corrected vintages) merging into stored history.
+
+    The reference statement of the rule ``_MERGE_SELECT`` applies in bulk, used for an ALFRED
+    backfill (``--vintages``), which brings vintages *older* than the ones already stored.
+    ``stored`` maps a date to every stored ``{realtime_start: value}``. Incoming and stored
+    vintages of a date are merged into one timeline ordered by realtime_start (an incoming row
+    replaces a stored one with the same realtime_start). An incoming row is inserted when its
+    realtime_start is not stored and its value differs (NULL-safely) from the vintage before it
+    in that timeline, or it is the first; it corrects the stored row when the realtime_start is
+    stored with a different value. Nothing stored is ever deleted.
+    """
+    by_date: dict[date, list[ObsRow]] = {}
+    for row in incoming:
+        by_date.setdefault(row.obs_date, []).append(row)
+    inserts: list[ObsRow] = []
+    updates: list[ObsRow] = []
+    for obs_date, rows in by_date.items():
+        old = stored.get(obs_date, {})
+        timeline: dict[date, tuple[float | None, ObsRow | None]] = {
+            rt: (value, None) for rt, value in old.items()
+        }
+        for row in rows:
+            timeline[row.realtime_start] = (row.value, row)
+        previous: tuple[float | None] | None = None
+        for rt in sorted(timeline):
+            value, row = timeline[rt]
+            if row is not None:
+                if rt in old:
+                    if old[rt] != value:
+                        updates.append(row)
+                elif previous is None or previous[0] != value:
+                    inserts.append(row)
+            previous = (value,)
+    return inserts, updates
+
+
 def run_status(results: Sequence[SeriesResult]) -> str:
     failed = sum(r.status != SUCCESS for r in results)
     if failed == 0:
@@ -254,10 +294,58 @@ WHERE NOT ((k = 1 AND has_prev = 1 AND {same_s}) OR (k > 1 AND {same_lag}))
 """
 
 
+# The rule of ``plan_history`` in SQL. The stage table first receives the stored vintages of
+# the fetched date range that were not re-sent (``src`` = 0), so one window over it sees the
+# merged timeline of each date; only staged rows (``src`` = 1) become actions. One reference
+# to the temp table per statement: MySQL cannot reopen a TEMPORARY table in one query.
+_MERGE_SELECT = """
+SELECT obs_date, realtime_start, realtime_end, value,
+       CASE WHEN stored_key = 1 THEN 'U' ELSE 'I' END AS action
+FROM (
+  SELECT m.obs_date, m.realtime_start, m.realtime_end, m.value, m.src,
+         CASE WHEN o.obs_date IS NULL THEN 0 ELSE 1 END AS stored_key, o.value AS old_val,
+         ROW_NUMBER() OVER (PARTITION BY m.obs_date ORDER BY m.realtime_start) AS k,
+         LAG(m.value) OVER (PARTITION BY m.obs_date ORDER BY m.realtime_start) AS lag_val
+  FROM {stage} m
+  LEFT JOIN raw_observations o
+    ON m.src = 1 AND o.series_id = :sid AND o.obs_date = m.obs_date
+       AND o.realtime_start = m.realtime_start
+) q
+WHERE src = 1 AND ((stored_key = 1 AND NOT ({same_old}))
+                   OR (stored_key = 0 AND (k = 1 OR NOT ({same_lag}))))
+"""
+
+
+def _same(dialect: str, other: str) -> str:
+    return f"value IS NOT DISTINCT FROM {other}" if dialect == "duckdb" else f"value <=> {other}"
+
+
+def _merge_select(dialect: str) -> str:
+    return _MERGE_SELECT.format(
+        stage=_STAGE, same_old=_same(dialect, "old_val"), same_lag=_same(dialect, "lag_val")
+    )
+
+
+def _add_stored_to_stage(conn: sa.Connection, bounds: Mapping[str, object]) -> None:
+    """Copy the stored vintages of the staged date range that were not re-sent (src = 0)."""
+    cols = "obs_date, realtime_start, realtime_end, value, src"
+    stored = (
+        "SELECT o.obs_date, o.realtime_start, o.realtime_end, o.value, 0 FROM raw_observations o"
+        " WHERE o.series_id = :sid AND o.obs_date BETWEEN :first AND :last"
+    )
+    if conn.dialect.name == "duckdb":
+        sql = (
+            f"INSERT INTO {_STAGE} ({cols}) {stored} AND NOT EXISTS (SELECT 1 FROM {_STAGE} s"
+            " WHERE s.obs_date = o.obs_date AND s.realtime_start = o.realtime_start)"
+        )
+    else:  # the stage's primary key turns re-sent keys into ignored duplicates
+        sql = f"INSERT IGNORE INTO {_STAGE} ({cols}) {stored}"
+    conn.execute(sa.text(sql), dict(bounds))
+
+
 def _plan_select(dialect: str) -> str:
-    same = "value IS NOT DISTINCT FROM {}" if dialect == "duckdb" else "value <=> {}"
     return _PLAN_SELECT.format(
-        stage=_STAGE, same_s=same.format("s_val"), same_lag=same.format("lag_val")
+        stage=_STAGE, same_s=_same(dialect, "s_val"), same_lag=_same(dialect, "lag_val")
     )
 
 
@@ -282,8 +370,8 @@ def _stage_duckdb(conn: sa.Connection, rows: Sequence[ObsRow]) -> None:
         conn.exec_driver_sql(
             f"CREATE TEMP TABLE {_STAGE} AS SELECT CAST(obs_date AS DATE) AS obs_date,"
             " CAST(realtime_start AS DATE) AS realtime_start,"
-            " CAST(realtime_end AS DATE) AS realtime_end, CAST(value AS DOUBLE) AS value"
-            " FROM fp_incoming_frame"
+            " CAST(realtime_end AS DATE) AS realtime_end, CAST(value AS DOUBLE) AS value,"
+            " CAST(1 AS TINYINT) AS src FROM fp_incoming_frame"
         )
     finally:
         raw.unregister("fp_incoming_frame")
@@ -310,8 +398,8 @@ def _stage_mysql(conn: sa.Connection, rows: Sequence[ObsRow]) -> None:
     conn.exec_driver_sql(f"DROP TEMPORARY TABLE IF EXISTS {_STAGE}")
     conn.exec_driver_sql(
         f"CREATE TEMPORARY TABLE {_STAGE} (obs_date DATE NOT NULL, realtime_start DATE NOT NULL,"
-        " realtime_end DATE NOT NULL, value DOUBLE NULL, PRIMARY KEY (obs_date, realtime_start))"
-        + _memory_engine(len(rows))
+        " realtime_end DATE NOT NULL, value DOUBLE NULL, src TINYINT NOT NULL DEFAULT 1,"
+        " PRIMARY KEY (obs_date, realtime_start))" + _memory_engine(len(rows))
     )
     head = f"INSERT INTO {_STAGE} (obs_date, realtime_start, realtime_end, value) VALUES "
     for chunk in _chunks(rows):
@@ -376,9 +464,18 @@ def _insert_fresh(
 
 
 def _apply_plan(
-    conn: sa.Connection, series_id: str, rows: Sequence[ObsRow], run_id: str, at: datetime
+    conn: sa.Connection,
+    series_id: str,
+    rows: Sequence[ObsRow],
+    run_id: str,
+    at: datetime,
+    merge_history: bool = False,
 ) -> int:
-    """Stage, plan in SQL, insert new vintages, correct same-day ones; returns rows written."""
+    """Stage, plan in SQL, insert new vintages, correct same-day ones; returns rows written.
+
+    ``merge_history`` plans with ``plan_history``'s rule (older vintages are merged in) instead
+    of ``plan_vintages``' (only vintages from the newest stored one on count).
+    """
     if not _has_stored_rows(conn, series_id):
         return _insert_fresh(conn, series_id, rows, run_id, at)
     duck = conn.dialect.name == "duckdb"
@@ -387,12 +484,12 @@ def _apply_plan(
     temp = "TEMP" if duck else "TEMPORARY"
     conn.exec_driver_sql(f"DROP {'' if duck else 'TEMPORARY '}TABLE IF EXISTS {_PLAN}")
     engine_clause = "" if duck else _memory_engine(len(rows))
-    conn.execute(
-        sa.text(
-            f"CREATE {temp} TABLE {_PLAN}{engine_clause} AS " + _plan_select(conn.dialect.name)
-        ),
-        bounds,
-    )
+    if merge_history:
+        _add_stored_to_stage(conn, bounds)
+        select = _merge_select(conn.dialect.name)
+    else:
+        select = _plan_select(conn.dialect.name)
+    conn.execute(sa.text(f"CREATE {temp} TABLE {_PLAN}{engine_clause} AS " + select), bounds)
     counts: dict[str, int] = dict(
         conn.execute(sa.text(f"SELECT action, COUNT(*) FROM {_PLAN} GROUP BY action")).all()
     )
@@ -488,11 +585,14 @@ def store_series(
     run_id: str,
     *,
     allow_empty: bool = False,
+    merge_history: bool = False,
 ) -> int:
     """Upsert metadata and write new vintages in one transaction; returns rows written.
 
     Rows are checked first (``BadSourceDataError``, nothing written). ``allow_empty`` is for
     an incremental fetch that legitimately found nothing new: metadata is refreshed only.
+    ``merge_history`` (an ALFRED backfill) also stores vintages older than the newest stored
+    one, by ``plan_history``'s rule.
     """
     rows = sorted(rows, key=lambda r: (r.obs_date, r.realtime_start))
     check_rows(info.series_id, rows, allow_empty=allow_empty)
@@ -503,7 +603,7 @@ def store_series(
                 _upsert_series(conn, info, at)
                 if not rows:
                     return 0
-                return _apply_plan(conn, info.series_id, rows, run_id, at)
+                return _apply_plan(conn, info.series_id, rows, run_id, at, merge_history)
         except sa.exc.DBAPIError as exc:
             if attempt == STORE_ATTEMPTS or not _retryable(exc):
                 raise
@@ -628,12 +728,14 @@ def ingest_one(
     series_id: str,
     run_id: str,
     observation_start: date | None = None,
+    *,
+    merge_history: bool = False,
 ) -> SeriesResult:
     """Fetch and store one series; expected failures become a failed result, not a raise.
 
     An empty answer fails a series we hold nothing of, but is fine for an incremental fetch
     (``observation_start``, or a caller that narrowed the fetch itself for a stored series):
-    nothing new.
+    nothing new. ``merge_history`` is for a source that sends past vintages (ALFRED).
     """
     fetched = 0
     try:
@@ -642,7 +744,9 @@ def ingest_one(
         fetched = len(observations)
         rows = to_rows(observations, series_id)
         incremental = observation_start is not None or _series_known(engine, series_id)
-        written = store_series(engine, info, rows, run_id, allow_empty=incremental)
+        written = store_series(
+            engine, info, rows, run_id, allow_empty=incremental, merge_history=merge_history
+        )
     except (FredError, ValueError, sa.exc.SQLAlchemyError) as exc:
         return SeriesResult(series_id, FAILED, rows_fetched=fetched, error=str(exc))
     return SeriesResult(series_id, SUCCESS, rows_fetched=fetched, rows_written=written)

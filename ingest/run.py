@@ -61,10 +61,12 @@ def run_ingest(
     starts: Mapping[str, date | None] | None = None,
     max_workers: int,
     progress: RunProgress | None = None,
+    merge_history: bool = False,
 ) -> IngestReport:
     """Ingest ``series_ids`` (duplicates dropped, order kept) with at most ``max_workers``
     series in flight; ``starts`` gives a series' ``observation_start`` for an incremental
     fetch (missing or None: everything). ``report.results`` follows ``series_ids`` order.
+    ``merge_history`` stores past vintages too (an ALFRED backfill, ``loader.plan_history``).
 
     A crash of the run itself (not of a series: e.g. Ctrl-C) marks the run failed with the
     reason and re-raises; series already stored stay stored.
@@ -79,7 +81,9 @@ def run_ingest(
     pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="fred-ingest")
     try:
         futures: dict[Future[SeriesResult], str] = {
-            pool.submit(ingest_one, engine, client, sid, report.run_id, starts.get(sid)): sid
+            pool.submit(
+                ingest_one, engine, client, sid, report.run_id, starts.get(sid), merge_history
+            ): sid
             for sid in ids
         }
         for done, future in enumerate(as_completed(futures), start=1):
@@ -105,6 +109,7 @@ def ingest_one(
     series_id: str,
     run_id: str,
     observation_start: date | None = None,
+    merge_history: bool = False,
 ) -> SeriesResult:
     """``loader.ingest_one`` as a worker's job: any failure becomes a failed result.
 
@@ -113,7 +118,9 @@ def ingest_one(
     thread or stopping the others.
     """
     try:
-        return loader.ingest_one(engine, client, series_id, run_id, observation_start)
+        return loader.ingest_one(
+            engine, client, series_id, run_id, observation_start, merge_history=merge_history
+        )
     except Exception as exc:
         return SeriesResult(series_id, FAILED, error=_message(exc))
 

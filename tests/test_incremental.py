@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -171,3 +172,45 @@ def test_the_result_callback_sees_each_recorded_series(sandbox_db: str) -> None:
     }
     assert by_series["UNRATE"][2] > 500
     assert by_series["NOSUCHSERIES"][2] == 0
+
+
+def test_vintages_backfill_adds_past_vintages_to_a_stored_series(
+    db_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "TESTM.csv").write_text("date,value\n2024-01-01,1.0\n2024-02-01,2.0\n")
+    (tmp_path / "TESTM.vintages.csv").write_text(
+        "date,realtime_start,realtime_end,value\n"
+        "2024-01-01,2024-02-05,2024-03-04,0.9\n"
+        "2024-01-01,2024-03-05,9999-12-31,1.0\n"
+    )
+    today = date(2024, 4, 1)
+    with running_sandbox(tmp_path, today=lambda: today) as fred_url:
+        use_settings(
+            load_settings(database_url=db_url, fred_base_url=fred_url, fred_api_key=SANDBOX_API_KEY)
+        )
+        try:
+            current = stages.ingest(["TESTM"])
+            backfill = stages.ingest(["TESTM"], vintages=True)
+            again = stages.ingest(["TESTM"], vintages=True)
+        finally:
+            use_settings(None)
+    assert (current.rows_written, again.rows_written) == (2, 0)
+    assert not backfill.failed and backfill.rows_written == 3
+
+    engine = make_engine(db_url)
+    t = raw_observations
+    stmt = sa.select(t.c.obs_date, t.c.realtime_start, t.c.value).order_by(
+        t.c.obs_date, t.c.realtime_start
+    )
+    with engine.connect() as conn:
+        rows = [(str(d)[:10], str(rt)[:10], v) for d, rt, v in conn.execute(stmt)]
+    engine.dispose()
+    # The two ALFRED vintages of January join the vintage stored today; February's ALFRED
+    # row (realtime from 1776) carries the same value as today's, so it is history too.
+    assert rows == [
+        ("2024-01-01", "2024-02-05", 0.9),
+        ("2024-01-01", "2024-03-05", 1.0),
+        ("2024-01-01", "2024-04-01", 1.0),
+        ("2024-02-01", "1776-07-04", 2.0),
+        ("2024-02-01", "2024-04-01", 2.0),
+    ]

@@ -13,7 +13,14 @@ import sqlalchemy as sa
 
 from ingest.demo_data import demo_series
 from ingest.fred_client import FredClient, FredObservation
-from ingest.loader import ObsRow, ingest_series, parse_fred_value, plan_vintages, to_rows
+from ingest.loader import (
+    ObsRow,
+    ingest_series,
+    parse_fred_value,
+    plan_history,
+    plan_vintages,
+    to_rows,
+)
 from ingest.sandbox.server import SandboxURL, running_sandbox
 from ingest.series_data import read_series_csv
 from models.settings import SANDBOX_API_KEY
@@ -110,6 +117,25 @@ def test_plan_vintages_keeps_only_new_dates_and_changed_values() -> None:
     assert plan_vintages(same_day, latest) == ([], [same_day[0]])
     older = [ObsRow(d1, date(2023, 1, 1), day1, 9.0)]
     assert plan_vintages(older, latest) == ([], [])
+
+
+def test_plan_history_merges_past_vintages_into_each_dates_timeline() -> None:
+    d, end = date(2020, 1, 1), date(9999, 12, 31)
+    jan, feb, mar, apr = (date(2024, m, 1) for m in (1, 2, 3, 4))
+    stored = {d: {mar: 5.0}}
+    incoming = [ObsRow(d, jan, jan, 4.0), ObsRow(d, feb, feb, 4.0), ObsRow(d, mar, end, 5.0)]
+    inserts, updates = plan_history(incoming, stored)
+    # feb repeats jan's value; mar is stored with the same value.
+    assert (inserts, updates) == ([incoming[0]], [])
+    # A past vintage equal to the stored one after it is still new history: it is inserted.
+    assert plan_history([ObsRow(d, feb, feb, 5.0)], stored) == ([ObsRow(d, feb, feb, 5.0)], [])
+    # A vintage between two stored ones is compared with the one before it.
+    two = {d: {jan: 1.0, mar: 3.0}}
+    assert plan_history([ObsRow(d, feb, feb, 1.0)], two) == ([], [])
+    assert plan_history([ObsRow(d, feb, feb, 2.0)], two) == ([ObsRow(d, feb, feb, 2.0)], [])
+    # A re-sent stored vintage with another value corrects it; None is a value like any other.
+    assert plan_history([ObsRow(d, jan, feb, None)], two) == ([], [ObsRow(d, jan, feb, None)])
+    assert plan_history([ObsRow(d, apr, end, 3.0)], two) == ([], [])
 
 
 def test_to_rows_orders_vintages_per_date() -> None:

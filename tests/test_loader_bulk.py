@@ -12,6 +12,7 @@ from ingest.fred_client import FredObservation
 from ingest.loader import (
     BadSourceDataError,
     ObsRow,
+    plan_history,
     plan_vintages,
     store_series,
     to_rows,
@@ -169,3 +170,50 @@ def test_allow_empty_refreshes_metadata_only(engine: sa.Engine) -> None:
     assert store_series(engine, info(), [], "r1", allow_empty=True) == 0
     with engine.connect() as conn:
         assert conn.execute(sa.select(raw_series.c.series_id)).scalars().all() == ["TEST"]
+
+
+def test_history_merge_adds_older_vintages_and_keeps_the_latest(engine: sa.Engine) -> None:
+    store_series(engine, info(), [ObsRow(month(0), D3, END, 5.0)], "now")
+    alfred = [
+        ObsRow(month(0), D1, D1, 4.9),
+        ObsRow(month(0), D2, D2, 5.0),
+        ObsRow(month(0), D3, END, 5.0),
+    ]
+    assert store_series(engine, info(), alfred, "alfred", merge_history=True) == 2
+    assert [(rt, v) for _, rt, _, v in stored(engine)] == [(D1, 4.9), (D2, 5.0), (D3, 5.0)]
+    assert store_series(engine, info(), alfred, "again", merge_history=True) == 0
+    # Without the merge rule the same answer would have been skipped as old history.
+    store_series(engine, info("PLAIN"), [ObsRow(month(0), D3, END, 5.0)], "now")
+    assert store_series(engine, info("PLAIN"), alfred, "alfred") == 0
+
+
+def _reference_history(before: Stored, incoming: list[ObsRow]) -> Stored:
+    """What the row-by-row merge rule (plan_history) leaves stored."""
+    history: dict[date, dict[date, float | None]] = {}
+    for d, rt, _, v in before:
+        history.setdefault(d, {})[rt] = v
+    inserts, updates = plan_history(incoming, history)
+    table = {(d, rt): (end, v) for d, rt, end, v in before}
+    for r in [*inserts, *updates]:
+        table[(r.obs_date, r.realtime_start)] = (r.realtime_end, r.value)
+    return sorted((d, rt, end, v) for (d, rt), (end, v) in table.items())
+
+
+def test_sql_history_merge_matches_the_reference_rule_on_random_vintages(
+    engine: sa.Engine,
+) -> None:
+    rng = random.Random(11)
+    for round_ in range(8):
+        sid = f"HIST{round_}"
+        store_series(engine, info(sid), _random_vintages(rng, 30), "a")
+        before = stored(engine, sid)
+        second = _random_vintages(rng, 40)
+        written = store_series(engine, info(sid), second, "b", merge_history=True)
+        after = stored(engine, sid)
+        assert after == _reference_history(before, second), round_
+        assert written == sum(1 for row in after if row not in before)
+        assert set(before) - set(after) <= {
+            row
+            for row in before
+            if (row[0], row[1]) in {(r.obs_date, r.realtime_start) for r in second}
+        }, "a stored vintage vanished"
