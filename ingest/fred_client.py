@@ -18,6 +18,8 @@ the process-wide one. Retries are tenacity's, not a hand-written loop:
 - retried once (two tries): a complete body that is not the XML FRED sends (malformed,
   truncated at an element boundary, wrong root, missing attributes), since a proxy hiccup can
   cause one but a second identical failure will not heal; then ``FredResponseError``;
+- a 429 also pauses the limiter for the ``Retry-After`` (1 s without one), so the other
+  workers on the key wait too instead of collecting 429s of their own;
 - never retried: FRED's other errors (unknown series, bad API key, any other 400), raised
   at once with FRED's message.
 
@@ -174,12 +176,18 @@ class _TimedFred(Fred):
     FRED's status and ``Retry-After``."""
 
     def __init__(
-        self, api_key: str, root_url: str, timeout: float, limiter: RequestLimiter | None
+        self,
+        api_key: str,
+        root_url: str,
+        timeout: float,
+        limiter: RequestLimiter | None,
+        max_pause: float = MAX_RETRY_AFTER_SECONDS,
     ) -> None:
         super().__init__(api_key=api_key)
         self.root_url = root_url
         self.timeout = timeout
         self.limiter = limiter
+        self.max_pause = max_pause
 
     def _Fred__fetch_data(self, url: str) -> ET.Element:
         """Replaces fredapi's private fetch hook (name-mangled ``Fred.__fetch_data``)."""
@@ -191,6 +199,10 @@ class _TimedFred(Fred):
                 body = response.read()
         except urllib.error.HTTPError as exc:
             retry_after = parse_retry_after(exc.headers.get("Retry-After"))
+            if exc.code == 429 and self.limiter is not None:
+                # Throttled: hold every worker on this key, not only this one (capped, since a
+                # Retry-After beyond the cap ends the retries anyway).
+                self.limiter.pause(min(retry_after or 1.0, self.max_pause))
             raise error_from_response(exc.code, _read_error(exc), retry_after=retry_after) from None
         except http.client.IncompleteRead as exc:
             expected = len(exc.partial) + (exc.expected or 0)
@@ -294,7 +306,7 @@ class FredClient:
             raise ValueError(f"page_size must be within 1..{MAX_PAGE}, got {page_size}")
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be >= 1, got {max_attempts}")
-        self._fred = _TimedFred(api_key, base_url.rstrip("/"), timeout, limiter)
+        self._fred = _TimedFred(api_key, base_url.rstrip("/"), timeout, limiter, max_retry_after)
         self._page_size = page_size
         backoff = wait_exponential_jitter(
             multiplier=backoff_seconds, max=max_backoff, jitter=backoff_seconds

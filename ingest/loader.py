@@ -4,8 +4,8 @@ A row is written for (series, date) only when the date is new or its value diffe
 (NULL-safely) from the latest stored vintage, so re-running an ingest, or fetching the same
 data on a later day, writes nothing, while a revised value becomes a new vintage row next to
 the old one. An ALFRED backfill (``merge_history``) also merges vintages older than the stored
-ones into each date's timeline (``plan_history``). Each series loads in one transaction; a failing series is recorded with FRED's
-message and the others carry on.
+ones into each date's timeline (``plan_history``). Each series loads in one transaction; a
+failing series is recorded with FRED's message and the others carry on.
 
 Speed: the fetched rows go to a per-connection staging table in one bulk step (DuckDB scans a
 pandas frame; MySQL/MariaDB gets multi-row ``INSERT ... VALUES`` statements), and the vintage

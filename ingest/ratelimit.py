@@ -10,6 +10,11 @@ key. The storage key is a hash of the API key, so the key itself never reaches R
 ``acquire()`` blocks until both windows have room: it sleeps until the oldest request leaves
 the full window (``limits`` reports that instant), never spins. Threads of one process queue
 on a lock so only one of them polls the storage at a time.
+
+When FRED throttles anyway (a 429, e.g. another program spends the same key), the client calls
+``pause(retry_after)``: every request on the key, in every worker and, through Redis, every
+process, then waits out the pause instead of each worker discovering the throttle with a
+429 of its own.
 """
 
 from __future__ import annotations
@@ -108,6 +113,7 @@ class RequestLimiter:
         self._margin = margin_seconds
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._pause_key = f"{NAMESPACE}/pause/{self._key}"
 
     @property
     def storage(self) -> Storage:
@@ -127,13 +133,30 @@ class RequestLimiter:
                 return max(reset_at - time.time(), 0.0) + self._margin
         return 0.0
 
+    def pause(self, seconds: float) -> None:
+        """Hold every request on this key for ``seconds`` (whole seconds, rounded up).
+
+        Called when FRED answers 429. A pause already running is not extended: its end is
+        when the throttle that caused it ends, and a request after it that is throttled again
+        pauses again.
+        """
+        if seconds > 0:
+            self._storage.incr(self._pause_key, math.ceil(seconds))
+
+    def paused_for(self) -> float:
+        """Seconds left of a running ``pause`` (0.0 when none), margin included."""
+        if self._storage.get(self._pause_key) <= 0:
+            return 0.0
+        return max(self._storage.get_expiry(self._pause_key) - time.time(), 0.0) + self._margin
+
     def acquire(self, timeout: float | None = None) -> float:
-        """Block until one request fits both budgets; return the seconds spent waiting."""
+        """Block until no pause runs and one request fits both budgets; return the seconds
+        spent waiting."""
         started = time.monotonic()
         deadline = None if timeout is None else started + timeout
         with self._lock:
             while True:
-                wait = self.try_acquire()
+                wait = self.paused_for() or self.try_acquire()
                 if wait == 0.0:
                     return time.monotonic() - started
                 if deadline is not None and time.monotonic() + wait > deadline:
@@ -144,6 +167,7 @@ class RequestLimiter:
         """Forget every request counted for this key (tests; never needed in operation)."""
         for item in self._items:
             self._strategy.clear(item, NAMESPACE, self._key)
+        self._storage.clear(self._pause_key)
 
 
 def storage_for(redis_url: str | None) -> Storage:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -62,6 +63,25 @@ def test_a_429_burst_waits_at_least_what_retry_after_asks(sandbox: SandboxURL) -
     assert rows
     assert elapsed >= 2.0  # two 429s, each asking for one second; backoff alone is ~0.03 s
     assert sandbox.state.stats.series("GDP") == 3
+
+
+def test_a_429_pauses_the_shared_limiter_for_every_worker(sandbox: SandboxURL) -> None:
+    from ingest.ratelimit import Budget, RequestLimiter
+
+    limiter = RequestLimiter(Budget(100, 10_000), "pause-test-key")
+    sandbox.state.faults.add(Fault("status", status=429, retry_after="2", times=1, endpoint=OBS))
+    throttled = client(sandbox, limiter=limiter)
+    other = client(sandbox, limiter=limiter)
+    finished: list[float] = []
+    worker = threading.Thread(target=lambda: throttled.observations("GDP"))
+    worker.start()
+    while sandbox.state.stats.rate_limited == 0:
+        time.sleep(0.01)
+    started = time.monotonic()
+    other.observations("UNRATE")  # another worker, not throttled itself, waits out the pause
+    finished.append(time.monotonic() - started)
+    worker.join()
+    assert finished[0] >= 1.5
 
 
 def test_retry_after_as_an_http_date_is_honoured(sandbox: SandboxURL) -> None:

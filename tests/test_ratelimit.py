@@ -110,6 +110,23 @@ def test_acquire_blocks_by_sleeping_until_the_window_frees() -> None:
         single.acquire(timeout=0.2)
 
 
+def test_a_pause_holds_every_thread_until_it_ends() -> None:
+    limiter = RequestLimiter(Budget(100, 10_000), _fresh_key())
+    assert limiter.paused_for() == 0.0
+    limiter.pause(1)
+    assert 0.9 <= limiter.paused_for() <= 1.1
+    limiter.pause(30)  # a running pause is not extended
+    assert limiter.paused_for() <= 1.1
+    waits: list[float] = []
+    threads = [threading.Thread(target=lambda: waits.append(limiter.acquire())) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(waits) == 3 and min(waits) >= 0.85
+    assert limiter.paused_for() == 0.0 and limiter.acquire() < 0.05
+
+
 def test_storage_keys_hash_the_api_key_instead_of_storing_it() -> None:
     key = _fresh_key()
     storage = MemoryStorage()
@@ -161,6 +178,21 @@ def test_two_limiters_with_separate_redis_connections_share_one_budget(redis_url
         raw = redis.Redis.from_url(redis_url)
         names = " ".join(str(k) for k in raw.keys("*"))
         assert key not in names and key_id(key) in names
+    finally:
+        a.reset()
+
+
+def test_a_pause_is_shared_through_redis(redis_url: str) -> None:
+    key = _fresh_key()
+    a = RequestLimiter(Budget(100, 10_000), key, storage_for(redis_url))
+    b = RequestLimiter(Budget(100, 10_000), key, storage_for(redis_url))
+    try:
+        a.pause(2)
+        assert 1.0 <= b.paused_for() <= 2.2
+        started = time.monotonic()
+        b.acquire()
+        assert time.monotonic() - started >= 0.9
+        assert a.paused_for() == 0.0
     finally:
         a.reset()
 
