@@ -231,13 +231,13 @@ def plan_history(
             timeline[row.realtime_start] = (row.value, row)
         previous: tuple[float | None] | None = None
         for rt in sorted(timeline):
-            value, row = timeline[rt]
-            if row is not None:
+            value, sent = timeline[rt]
+            if sent is not None:
                 if rt in old:
                     if old[rt] != value:
-                        updates.append(row)
+                        updates.append(sent)
                 elif previous is None or previous[0] != value:
-                    inserts.append(row)
+                    inserts.append(sent)
             previous = (value,)
     return inserts, updates
 
