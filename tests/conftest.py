@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from models.engine import make_engine
 from models.migrate import upgrade
+from tests.dbt_support import RealMarts
 
 MYSQL_URL = os.environ.get("FREDPIPE_TEST_MYSQL_URL")
 REDIS_URL = os.environ.get("FREDPIPE_TEST_REDIS_URL")
@@ -103,6 +104,41 @@ def redis_url() -> str:
     if not REDIS_URL:
         pytest.skip("FREDPIPE_TEST_REDIS_URL is not set")
     return REDIS_URL
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def real_marts(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RealMarts]:
+    """Every real series of ``FREDPIPE_REAL_DATA_DIR`` loaded and built by dbt (default vars),
+    once per backend and session; golden tests read it and never write."""
+    from flows.dbt_runner import dbt_build
+    from models.settings import load_settings
+    from tests.dbt_support import load_real_series
+
+    if not REAL_DATA_DIR:
+        pytest.skip("FREDPIPE_REAL_DATA_DIR is not set (points at ../shared/fred)")
+    with fresh_database(request.param, tmp_path_factory.mktemp("real_marts")) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            series = load_real_series(engine, Path(REAL_DATA_DIR))
+            result = dbt_build(load_settings(database_url=url))
+            with engine.connect() as conn:
+                meta = conn.execute(
+                    sa.text("select series_id, frequency, frequency_short from raw_series")
+                ).all()
+            yield RealMarts(
+                backend=request.param,
+                url=url,
+                engine=engine,
+                result=result,
+                series=series,
+                frequency={sid: short for sid, _, short in meta},
+                frequency_name={sid: name for sid, name, _ in meta},
+            )
+        finally:
+            engine.dispose()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
