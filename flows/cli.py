@@ -95,6 +95,7 @@ def _run_pipeline(ids: list[str] | None) -> bool:
     table.add_row("series", ", ".join(result.series))
     table.add_row("rows written", f"{result.rows_written:,}")
     table.add_row("dbt build", f"{result.dbt_seconds:.1f} s")
+    table.add_row("dbt docs", result.dbt_docs_dir or "not generated (see the warning above)")
     table.add_row("forecast run", f"{result.forecast_run_id} ({result.forecast_series} series)")
     table.add_row("data version", str(result.data_version))
     console.print(table)
@@ -146,6 +147,25 @@ def ingest(
         raise _fail(str(exc)) from None
     ok = ingest_cli.run_ingest_with_progress(console, ids, full=full, vintages=vintages)
     raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def docs() -> None:
+    """Generate dbt docs (lineage, models, columns, tests); the API serves them at /dbt-docs/."""
+    from flows import stages
+    from flows.dbt_runner import DbtError
+
+    settings = _settings()
+    try:
+        published = stages.dbt_docs()
+    except DbtError as exc:
+        console.print(f"[bold red]dbt docs generate failed:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    base = f"http://{settings.api_host}:{settings.api_port}"
+    console.print(
+        f"dbt docs written to {published}\nserved at {base}/dbt-docs/ by `fredpipe serve`",
+        highlight=False,
+    )
 
 
 @schedule_app.command("list")
@@ -221,7 +241,9 @@ def _serve(settings: Settings) -> None:
 
     base = f"http://{settings.api_host}:{settings.api_port}"
     console.print(
-        f"dashboard  {base}/\nGraphiQL   {base}/graphql\nREST docs  {base}/docs", highlight=False
+        f"dashboard  {base}/\nGraphiQL   {base}/graphql\nREST docs  {base}/docs\n"
+        f"dbt docs   {base}/dbt-docs/",
+        highlight=False,
     )
     app = create_app(settings)
     uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="info")

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -167,15 +167,27 @@ def dbt_build(
     *,
     select: str | Sequence[str] | None = None,
     full_refresh: bool = False,
+    dbt_vars: Mapping[str, Any] | None = None,
 ) -> DbtResult:
-    """``dbt build`` (models and their tests, in DAG order); raises ``DbtError`` on any failure."""
+    """``dbt build`` (models and their tests, in DAG order); raises ``DbtError`` on any failure.
+
+    ``dbt_vars`` override ``vars:`` of ``dbt_project.yml`` for this run (``--vars``, sent as
+    JSON, which dbt reads as YAML), e.g. ``{"fill_policies": catalog.fill_policies()}``.
+    """
     args = ["build"]
     if select:
         args += ["--select", *([select] if isinstance(select, str) else select)]
     if full_refresh:
         args.append("--full-refresh")
+    if dbt_vars:
+        args += ["--vars", vars_argument(dbt_vars)]
     with tempfile.TemporaryDirectory(prefix="fredpipe-dbt-") as tmp:
         return _invoke(settings, args, Path(tmp), target_path=Path(tmp) / "target")
+
+
+def vars_argument(dbt_vars: Mapping[str, Any]) -> str:
+    """``--vars`` text: compact JSON with sorted keys, so a run's command line is reproducible."""
+    return json.dumps(dict(dbt_vars), sort_keys=True, separators=(",", ":"))
 
 
 def dbt_docs_generate(settings: Settings, target_dir: Path | None = None) -> Path:

@@ -1,5 +1,8 @@
 """The ``pipeline`` flow: ingest → dbt build → forecast, each stage bumping the data version.
 
+After a successful build it also publishes dbt docs (served at ``/dbt-docs/``); that step is
+best effort: a failure is logged as a warning and the run goes on.
+
 Tasks are thin adapters over functions in ``ingest``, ``flows.dbt_runner`` and
 ``forecasting``; only the I/O-bound ingest and dbt tasks retry. Settings come from
 ``models.settings.get_settings()`` (installed by the CLI or a test), never from flow
@@ -36,6 +39,8 @@ class PipelineResult:
     rows_written: int = 0
     failed: dict[str, str] = field(default_factory=dict)
     dbt_seconds: float = 0.0
+    #: where this run published dbt docs (served at /dbt-docs/); None when generation failed
+    dbt_docs_dir: str | None = None
     forecast_run_id: str | None = None
     forecast_series: int = 0
     data_version: int = 0
@@ -82,9 +87,25 @@ def dbt_build_task() -> float:
     return stages.dbt_build()
 
 
+@task(name="dbt-docs", cache_policy=NO_CACHE)
+def dbt_docs_task() -> str:
+    return str(stages.dbt_docs())
+
+
 @task(name="forecast", cache_policy=NO_CACHE)
 def forecast_task(series: list[str]) -> stages.ForecastOutcome:
     return stages.forecast(series)
+
+
+def _generate_docs() -> str | None:
+    """dbt docs for /dbt-docs/; a failure costs only fresh docs, never the run."""
+    try:
+        return dbt_docs_task()
+    except Exception as exc:
+        get_run_logger().warning(
+            "dbt docs generate failed; /dbt-docs/ keeps the previous docs: %s", exc
+        )
+        return None
 
 
 @flow(name="pipeline", log_prints=True)
@@ -105,6 +126,7 @@ def pipeline(series: list[str] | None = None, full: bool = False) -> PipelineRes
     ok = [s for s in wanted if s not in ingested.failed]
     if ok:
         result.dbt_seconds = dbt_build_task()
+        result.dbt_docs_dir = _generate_docs()
         forecasted = forecast_task(ok)
         result.forecast_run_id = forecasted.run_id
         result.forecast_series = forecasted.series

@@ -5,6 +5,7 @@ Kept free of Prefect so the CLI, the flow and the tests call the same code.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from models.engine import make_engine
 from models.migrate import upgrade
 from models.settings import get_settings
 from models.versioning import bump_version, current_version
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ingest.fred_client import FredClient, FredObservation
@@ -176,18 +179,76 @@ class CsvImportUnavailable(RuntimeError):
     """The CSV importer is not part of this installation."""
 
 
+def dbt_vars() -> dict[str, object]:
+    """The dbt vars of a pipeline build: each catalog series' missing-value policy."""
+    from ingest.catalog import load_catalog
+
+    return {"fill_policies": load_catalog().fill_policies()}
+
+
+def needs_full_refresh(engine: sa.Engine) -> bool:
+    """True when an incremental mart was built by an older project and lacks a column the
+    current one writes (``mart_observations.is_filled``): an incremental run would fail on it,
+    so the stage rebuilds from scratch once."""
+    from models import marts
+
+    # A zero-row select reads the columns on both backends (duckdb_engine's inspector
+    # queries pg_catalog tables DuckDB lacks).
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(sa.text(f"select * from {marts.OBSERVATIONS} where 1 = 0"))
+            columns = set(result.keys())
+            result.all()
+    except sa.exc.DBAPIError:  # no such table yet: the first build creates it
+        return False
+    return not set(marts.OBSERVATION_COLUMNS) <= columns
+
+
 def dbt_build() -> float:
     from flows.dbt_runner import dbt_build as run_dbt_build
 
     settings = get_settings()
     started = time.perf_counter()
-    run_dbt_build(settings)
+    engine = _engine()
+    try:
+        full_refresh = needs_full_refresh(engine)
+    finally:
+        engine.dispose()
+    if full_refresh:
+        log.warning("marts predate the current dbt project's columns: full refresh this once")
+    run_dbt_build(settings, dbt_vars=dbt_vars(), full_refresh=full_refresh)
     engine = _engine()
     try:
         bump_version(engine, "transform")
     finally:
         engine.dispose()
     return time.perf_counter() - started
+
+
+#: what ``dbt docs generate`` leaves that the API serves at /dbt-docs/
+DBT_DOCS_FILES = ("manifest.json", "catalog.json", "index.html")
+
+
+def dbt_docs() -> Path:
+    """``dbt docs generate`` published into ``settings.dbt_docs_dir``; returns that folder.
+
+    dbt writes into a scratch folder beside it, then each file replaces its old copy in one
+    rename, so the API never serves a half-written manifest and two runs cannot interleave
+    their files. Nothing else of dbt's target folder (compiled SQL, run results) is published.
+    """
+    import os
+    import tempfile
+
+    from flows.dbt_runner import dbt_docs_generate
+
+    settings = get_settings()
+    published = settings.dbt_docs_dir.resolve()
+    published.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".dbt-docs-", dir=published.parent) as tmp:
+        generated = dbt_docs_generate(settings, Path(tmp))
+        for name in DBT_DOCS_FILES:
+            os.replace(generated / name, published / name)
+    return published
 
 
 def forecast(series: list[str] | None, progress: Progress | None = None) -> ForecastOutcome:

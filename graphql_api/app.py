@@ -1,5 +1,5 @@
 """FastAPI app factory: GraphQL at /graphql (GraphiQL in a browser), REST at /api/v1, health,
-and the built client at / when present."""
+dbt docs at /dbt-docs/ and the built client at / when present."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from graphql_api import rest
 from graphql_api.cache import Cache, make_cache
 from graphql_api.context import get_context
+from graphql_api.dbt_docs import dbt_docs_router
 from graphql_api.errors import ApiError
 from graphql_api.ide import LocalGraphiQLRouter
 from graphql_api.request_id import RequestIdMiddleware, request_id_of
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         include_in_schema=False,
     )
     app.include_router(rest.router)
+    app.include_router(dbt_docs_router(settings.dbt_docs_dir))
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:

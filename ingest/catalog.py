@@ -19,7 +19,10 @@ SCHEDULES = ("daily", "hourly")
 #: FRED series ids are upper-case letters, digits and underscores.
 SERIES_ID_RE = re.compile(r"^[A-Z0-9_]{1,64}$")
 _TOP_KEYS = {"version", "series"}
-_ENTRY_KEYS = {"id", "schedule", "title"}
+_ENTRY_KEYS = {"id", "schedule", "title", "fill", "max_gap"}
+#: Missing-value policies (int_observations_filled in transforms/): "none" leaves gaps, "ffill"
+#: carries the last value forward, "linear" interpolates by date between two values.
+FILL_METHODS = ("none", "ffill", "linear")
 
 
 class CatalogError(ValueError):
@@ -32,6 +35,10 @@ class CatalogEntry:
     schedule: str
     #: A human hint for operators reading the file; FRED's own title is stored at ingest.
     title: str | None = None
+    #: Missing-value policy (one of ``FILL_METHODS``) applied by dbt's int_observations_filled.
+    fill: str = "none"
+    #: Longest run of consecutive missing observations ``fill`` may fill (None with "none").
+    max_gap: int | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,15 @@ class Catalog:
 
     def ids(self, schedule: str | None = None) -> list[str]:
         return [e.series_id for e in self.series if schedule in (None, e.schedule)]
+
+    def fill_policies(self) -> dict[str, dict[str, Any]]:
+        """The dbt var ``fill_policies``: ``{series: {"method": ..., "max_gap": N}}`` for every
+        series whose ``fill`` is not "none" (dbt fills nothing for a series it does not list)."""
+        return {
+            e.series_id: {"method": e.fill, "max_gap": e.max_gap}
+            for e in self.series
+            if e.fill != "none"
+        }
 
 
 def parse_series_ids(text: str) -> list[str]:
@@ -94,7 +110,9 @@ def _entry(item: object, where: str) -> CatalogEntry:
         raise CatalogError(f"{where} is not a table")
     unknown = sorted(set(item) - _ENTRY_KEYS)
     if unknown:
-        raise CatalogError(f"{where} has unknown key(s) {unknown}; allowed: id, schedule, title")
+        raise CatalogError(
+            f"{where} has unknown key(s) {unknown}; allowed: id, schedule, title, fill, max_gap"
+        )
     sid = item.get("id")
     if not isinstance(sid, str) or not SERIES_ID_RE.match(sid):
         raise CatalogError(f"{where} has a bad id {sid!r} (upper-case FRED id expected)")
@@ -104,4 +122,22 @@ def _entry(item: object, where: str) -> CatalogEntry:
     title = item.get("title")
     if title is not None and (not isinstance(title, str) or not title.strip()):
         raise CatalogError(f"{where} ({sid}) has a title that is not a non-empty string")
-    return CatalogEntry(sid, str(schedule), title)
+    fill, max_gap = _fill_policy(item, f"{where} ({sid})")
+    return CatalogEntry(sid, str(schedule), title, fill, max_gap)
+
+
+def _fill_policy(item: dict[str, Any], where: str) -> tuple[str, int | None]:
+    """``fill`` defaults to "none"; ``max_gap`` (an integer >= 1) goes with any other method."""
+    fill = item.get("fill", "none")
+    if fill not in FILL_METHODS:
+        raise CatalogError(f"{where} has fill {fill!r}; use one of {FILL_METHODS}")
+    max_gap = item.get("max_gap")
+    if fill == "none":
+        if max_gap is not None:
+            raise CatalogError(f'{where} has max_gap but no fill (fill = "none")')
+        return "none", None
+    if max_gap is None:
+        raise CatalogError(f"{where} has fill {fill!r} but no max_gap (an integer >= 1)")
+    if isinstance(max_gap, bool) or not isinstance(max_gap, int) or max_gap < 1:
+        raise CatalogError(f"{where} has max_gap {max_gap!r}; it must be an integer >= 1")
+    return str(fill), max_gap

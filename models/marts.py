@@ -6,14 +6,16 @@ so a rename in dbt fails loudly in one spot. "Models" here are dbt models.
 
 from __future__ import annotations
 
-#: grain: one row per series and observation date with a non-missing value (latest vintage).
+#: grain: one row per series and observation date with a value (latest vintage, after the
+#: series' fill policy).
 OBSERVATIONS = "mart_observations"
 #: grain: one row per series; full-history statistics.
 SERIES_STATS = "mart_series_stats"
 #: grain: one row per series; metadata and freshness.
 DIM_SERIES = "dim_series"
 
-OBSERVATION_COLUMNS = ("series_id", "obs_date", "value")
+#: ``is_filled``: the value was filled by the series' missing-value policy (catalog ``fill``).
+OBSERVATION_COLUMNS = ("series_id", "obs_date", "value", "is_filled")
 DIM_SERIES_COLUMNS = (
     "series_id",
     "title",

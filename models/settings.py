@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     data_dir: Path = REPO_ROOT / "data"
     dbt_project_dir: Path = REPO_ROOT / "transforms"
     client_dist_dir: Path = REPO_ROOT / "client" / "dist"
+    dbt_docs_dir: Path = Field(
+        default=REPO_ROOT / "transforms" / "target" / "docs",
+        description="where `fredpipe docs` and the pipeline publish dbt docs (index.html, "
+        "manifest.json, catalog.json) and the API serves them at /dbt-docs/",
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     cache_ttl_seconds: int = 300

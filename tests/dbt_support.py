@@ -73,13 +73,16 @@ def load_real_series(engine: sa.Engine, data_dir: Path) -> dict[str, pd.Series]:
     return out
 
 
-def close(got: float | None, want: float | None, rel: float = REL_TOL) -> bool:
-    """Equal within ``rel`` relative (absolute near zero); NULL/NaN equals only NULL/NaN."""
+def close(got: object, want: object, rel: float = REL_TOL) -> bool:
+    """Equal within ``rel`` relative (absolute near zero); NULL/NaN equals only NULL/NaN;
+    anything that is not a number (a date, a string) must be exactly equal."""
     missing_got = got is None or (isinstance(got, float) and math.isnan(got))
     missing_want = want is None or (isinstance(want, float) and math.isnan(want))
     if missing_got or missing_want:
         return missing_got and missing_want
     assert got is not None and want is not None
+    if not isinstance(got, int | float) or not isinstance(want, int | float):
+        return bool(got == want)
     return math.isclose(float(got), float(want), rel_tol=rel, abs_tol=rel)
 
 

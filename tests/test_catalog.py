@@ -61,6 +61,27 @@ GOOD_ENTRY = '[[series]]\nid = "DGS10"\nschedule = "daily"\n'
             'version = 1\n[[series]]\nid = "DGS10"\nschedule = "daily"\ntitle = " "\n',
             r"\(DGS10\) has a title that is not a non-empty string",
         ),
+        (
+            "version = 1\n" + GOOD_ENTRY + 'fill = "bfill"\nmax_gap = 2\n',
+            r"\(DGS10\) has fill 'bfill'; use one of \('none', 'ffill', 'linear'\)",
+        ),
+        (
+            "version = 1\n" + GOOD_ENTRY + 'fill = "ffill"\n',
+            r"\(DGS10\) has fill 'ffill' but no max_gap",
+        ),
+        ("version = 1\n" + GOOD_ENTRY + "max_gap = 2\n", r"\(DGS10\) has max_gap but no fill"),
+        (
+            "version = 1\n" + GOOD_ENTRY + 'fill = "linear"\nmax_gap = 0\n',
+            r"\(DGS10\) has max_gap 0; it must be an integer >= 1",
+        ),
+        (
+            "version = 1\n" + GOOD_ENTRY + 'fill = "linear"\nmax_gap = 1.5\n',
+            r"has max_gap 1\.5",
+        ),
+        (
+            "version = 1\n" + GOOD_ENTRY + 'fill = "linear"\nmax_gap = true\n',
+            r"has max_gap True",
+        ),
     ],
 )
 def test_malformed_catalog_is_rejected_naming_file_and_entry(
@@ -89,3 +110,29 @@ def test_series_ids_from_the_command_line_are_normalised() -> None:
         parse_series_ids("DGS10,bad id!")
     with pytest.raises(CatalogError, match="no series ids"):
         parse_series_ids(" , ")
+
+
+def test_fill_policies_default_to_none_and_become_dbt_vars(tmp_path: Path) -> None:
+    text = (
+        "version = 1\n"
+        + GOOD_ENTRY
+        + 'fill = "ffill"\nmax_gap = 5\n'
+        + '[[series]]\nid = "UNRATE"\nschedule = "daily"\nfill = "none"\n'
+        + '[[series]]\nid = "GDP"\nschedule = "daily"\n'
+        + '[[series]]\nid = "CPIAUCSL"\nschedule = "daily"\nfill = "linear"\nmax_gap = 1\n'
+    )
+    catalog = load_catalog(_write(tmp_path, text))
+    assert [(e.fill, e.max_gap) for e in catalog.series] == [
+        ("ffill", 5), ("none", None), ("none", None), ("linear", 1)
+    ]  # fmt: skip
+    assert catalog.fill_policies() == {
+        "DGS10": {"method": "ffill", "max_gap": 5},
+        "CPIAUCSL": {"method": "linear", "max_gap": 1},
+    }
+
+
+def test_default_catalog_forward_fills_market_holidays() -> None:
+    policies = load_catalog().fill_policies()
+    for sid in ("DGS10", "SP500", "VIXCLS", "DEXUSEU"):
+        assert policies[sid] == {"method": "ffill", "max_gap": 5}
+    assert "GDP" not in policies

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 import yaml
 
-from flows.dbt_runner import DbtError, build_profile, detect_mysql_flavour, write_profiles
+from flows.dbt_runner import (
+    DbtError,
+    build_profile,
+    detect_mysql_flavour,
+    vars_argument,
+    write_profiles,
+)
 from models.settings import load_settings
 from tests.conftest import MYSQL_URL
 
@@ -51,6 +57,13 @@ def test_mysql_profile_maps_url_parts_and_keeps_the_database_as_schema() -> None
         "threads": 4,
         "charset": "utf8mb4",
     }
+
+
+def test_vars_are_passed_as_compact_sorted_json_that_yaml_reads_back() -> None:
+    dbt_vars = {"fill_policies": {"SP500": {"method": "ffill", "max_gap": 5}, "A": {}}}
+    text = vars_argument(dbt_vars)
+    assert text == '{"fill_policies":{"A":{},"SP500":{"max_gap":5,"method":"ffill"}}}'
+    assert yaml.safe_load(text) == dbt_vars
 
 
 def test_profiles_file_is_private_yaml(tmp_path: Path) -> None:

@@ -339,6 +339,18 @@ def test_compose_mysql_keeps_data_in_a_named_volume(compose: dict[str, Any]) -> 
     assert volume in compose["volumes"]
 
 
+def test_compose_shares_the_dbt_docs_volume_pipeline_writes_api_reads(
+    compose: dict[str, Any], dockerfile_text: str
+) -> None:
+    """The pipeline publishes dbt docs where the API replicas serve them from (/dbt-docs/)."""
+    services = compose["services"]
+    assert ["dbt-docs", "/app/dbt-docs"] in [v.split(":") for v in services["pipeline"]["volumes"]]
+    assert ["dbt-docs", "/app/dbt-docs", "ro"] in [v.split(":") for v in services["api"]["volumes"]]
+    assert "dbt-docs" in compose["volumes"]
+    assert "FREDPIPE_DBT_DOCS_DIR=/app/dbt-docs/site" in dockerfile_text
+    assert "/app/dbt-docs/site" in dockerfile_text.split("chown -R fredpipe:fredpipe")[0]
+
+
 def test_compose_app_environment_comes_from_the_env_file(compose: dict[str, Any]) -> None:
     """Settings are interpolated from docker/.env, never written into the file."""
     for name in APP_SERVICES:

@@ -40,6 +40,7 @@ mart_obs = sa.Table(
     sa.Column("series_id", sa.String(64), primary_key=True),
     sa.Column("obs_date", sa.Date, primary_key=True),
     sa.Column("value", sa.Double, nullable=False),
+    sa.Column("is_filled", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 dim = sa.Table(
     marts.DIM_SERIES,

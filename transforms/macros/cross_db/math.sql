@@ -10,7 +10,7 @@
 
 {# a / b as a double, NULL when b is 0 or NULL (MySQL gives NULL, DuckDB inf/NaN or an error). #}
 {% macro safe_divide(a, b) -%}
-    case when {{ b }} <> 0 then {{ cast_double(a) }} / {{ b }} end
+    case when ({{ b }}) <> 0 then {{ cast_double(a) }} / ({{ b }}) end
 {%- endmacro %}
 
 
