@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ingest.catalog import load_catalog
 from ingest.demo_data import demo_series
 from ingest.sandbox.server import running_sandbox
 from models.settings import SANDBOX_API_KEY
@@ -68,10 +69,40 @@ def demo_deployment(
         yield Deployed(env, request.param)
 
 
+def _filled(
+    series_id: str, obs: list[tuple[date, float | None]]
+) -> list[tuple[date, float | None]]:
+    """``obs`` after the catalog's missing-value policy, as the pipeline applies it: a run of
+    at most ``max_gap`` missing values after a value is filled (ffill: that value; linear: by
+    date between its neighbours, interior runs only); longer runs stay missing."""
+    policy = load_catalog().fill_policies().get(series_id, {"method": "none", "max_gap": 0})
+    out = list(obs)
+    i = 0
+    while i < len(obs):
+        if obs[i][1] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(obs) and obs[j][1] is None:
+            j += 1
+        before = obs[i - 1] if i > 0 else None
+        after = obs[j] if j < len(obs) else None
+        if before is not None and j - i <= int(policy["max_gap"]):
+            for k in range(i, j):
+                if policy["method"] == "ffill":
+                    out[k] = (obs[k][0], before[1])
+                elif policy["method"] == "linear" and after is not None:
+                    assert before[1] is not None and after[1] is not None
+                    w = (obs[k][0] - before[0]).days / (after[0] - before[0]).days
+                    out[k] = (obs[k][0], before[1] + (after[1] - before[1]) * w)
+        i = j
+    return out
+
+
 def _demo_values(series_id: str, start: date, end: date) -> tuple[list[str], list[float]]:
-    rows = [
-        (d, v) for d, v in demo_series()[series_id].observations if start <= d <= end and v != "."
-    ]
+    demo = demo_series()[series_id].observations
+    obs = [(d, None if v == "." else float(v)) for d, v in demo]
+    rows = [(d, v) for d, v in _filled(series_id, obs) if start <= d <= end and v is not None]
     return [d.isoformat() for d, _ in rows], [float(v) for _, v in rows]
 
 
@@ -201,7 +232,14 @@ def test_real_series_match_pandas(backend: str, real_data_dir: Path, tmp_path: P
             answers = {sid: graphql(base, query, {"id": sid}) for sid in REAL_IDS}
     for sid, body in answers.items():
         assert "errors" not in body, body
-        frame = pd.read_csv(real_data_dir / f"{sid}.csv", na_values=".", parse_dates=["date"])
+        raw = pd.read_csv(real_data_dir / f"{sid}.csv", na_values=".", parse_dates=["date"])
+        pairs = [
+            (d.date(), None if math.isnan(v) else float(v))
+            for d, v in zip(raw.date, raw.value, strict=True)
+        ]
+        frame = pd.DataFrame(_filled(sid, pairs), columns=["date", "value"])
+        frame["date"] = pd.to_datetime(frame["date"])
+        frame["value"] = frame["value"].astype(float)
         window = frame[(frame.date >= "1990-01-01") & (frame.date <= "2019-12-31")].dropna()
         got = body["data"]["indicator"]  # type: ignore[index]
         assert got["observations"]["dates"] == [d.strftime("%Y-%m-%d") for d in window.date]
