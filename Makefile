@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NPM_STAMP := client/node_modules/.installed
 UV_VERSION := 0.13.9
 
-.PHONY: help venv client-deps client demo test lint test-python test-client lock schema clean bench-ingest bench-dbt
+.PHONY: help venv client-deps client demo test lint test-python test-client lock schema clean bench-ingest bench-dbt bench-forecast
 
 help:
 	@echo "make demo   set up, run the pipeline on demo data, serve http://127.0.0.1:8000"
@@ -61,6 +61,11 @@ bench-ingest: venv
 # and 1,000,000 synthetic rows; MariaDB too when FREDPIPE_TEST_MYSQL_URL is set.
 bench-dbt: venv
 	$(BIN)/python -m bench.dbt_build --repeat 3
+
+# the whole forecast run (backtests, selection, final fits) on the catalog's real history
+# (FREDPIPE_REAL_DATA_DIR): accuracy vs seasonal naive, interval coverage, wall time
+bench-forecast: venv
+	$(BIN)/python -m bench.forecast --repeat 3
 
 clean:
 	rm -rf $(VENV) data client/node_modules client/dist transforms/target transforms/logs

@@ -20,6 +20,8 @@ const config: CodegenConfig = {
         scalars: {
           Date: "string",
           DateTime: "string",
+          // Candidate model parameters: an object whose keys depend on the model family.
+          JSON: "unknown",
         },
       },
     },

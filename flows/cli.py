@@ -150,6 +150,44 @@ def ingest(
 
 
 @app.command()
+def forecast(
+    series: Annotated[
+        str | None,
+        typer.Option("--series", "-s", help="Comma-separated FRED ids (default: every series)"),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Recompute even when the forecasts are up to date")
+    ] = False,
+    windows: Annotated[
+        int | None,
+        typer.Option("--windows", min=1, max=20, help="Backtest windows per series (default 3)"),
+    ] = None,
+    ensemble: Annotated[
+        int | None,
+        typer.Option("--ensemble", min=0, max=5, help="Also score an ensemble of the top k"),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes (default: cores)")
+    ] = None,
+) -> None:
+    """Backtest every candidate model, keep the best by MASE and store its forecast.
+
+    Reads the marts of the last dbt build; exits 1 naming each series that got no forecast.
+    """
+    from flows import forecast_cli
+    from forecasting.history import UnknownSeriesError
+
+    _settings(
+        forecast_backtest_windows=windows, forecast_ensemble=ensemble, forecast_workers=workers
+    )
+    try:
+        ok = forecast_cli.run_forecast_with_progress(console, _series(series), force=force)
+    except UnknownSeriesError as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
 def docs() -> None:
     """Generate dbt docs (lineage, models, columns, tests); the API serves them at /dbt-docs/."""
     from flows import stages

@@ -93,8 +93,8 @@ def dbt_docs_task() -> str:
 
 
 @task(name="forecast", cache_policy=NO_CACHE)
-def forecast_task(series: list[str]) -> stages.ForecastOutcome:
-    return stages.forecast(series)
+def forecast_task(series: list[str] | None, force: bool = False) -> stages.ForecastOutcome:
+    return stages.forecast(series, force=force)
 
 
 def _generate_docs() -> str | None:
@@ -106,6 +106,31 @@ def _generate_docs() -> str | None:
             "dbt docs generate failed; /dbt-docs/ keeps the previous docs: %s", exc
         )
         return None
+
+
+@flow(name="forecast", log_prints=True)
+def forecast(series: list[str] | None = None, force: bool = False) -> stages.ForecastOutcome:
+    """Backtest the candidate models, choose one per series and store the forecasts.
+
+    Reads the marts as the last ``dbt build`` left them (default: every series in
+    ``dim_series``). A run over the same data with the same parameters as an earlier
+    successful run returns that run unless ``force``.
+    """
+    logger = get_run_logger()
+    migrate_task()
+    outcome = forecast_task(series, force)
+    if outcome.reused:
+        logger.info("forecast run %s is up to date; nothing recomputed", outcome.run_id)
+    else:
+        logger.info(
+            "forecast run %s: %d series forecast, %d fallbacks, %d failed in %.1f s",
+            outcome.run_id,
+            outcome.series,
+            len(outcome.fallbacks),
+            len(outcome.failed),
+            outcome.elapsed_seconds,
+        )
+    return outcome
 
 
 @flow(name="pipeline", log_prints=True)

@@ -25,6 +25,7 @@ from models.versioning import bump_version, current_version
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from forecasting.runner import SeriesOutcome
     from ingest.fred_client import FredClient, FredObservation
     from ingest.loader import IngestReport
     from ingest.series_data import SeriesInfo
@@ -48,6 +49,12 @@ class ForecastOutcome:
     run_id: str
     series: int
     fallbacks: dict[str, str] = field(default_factory=dict)
+    #: an identical successful run existed (same input data and parameters): nothing recomputed
+    reused: bool = False
+    failed: dict[str, str] = field(default_factory=dict)
+    elapsed_seconds: float = 0.0
+    workers: int = 1
+    outcomes: list[SeriesOutcome] = field(default_factory=list)
 
 
 def _engine() -> sa.Engine:
@@ -251,7 +258,14 @@ def dbt_docs() -> Path:
     return published
 
 
-def forecast(series: list[str] | None, progress: Progress | None = None) -> ForecastOutcome:
+def forecast(
+    series: list[str] | None, progress: Progress | None = None, *, force: bool = False
+) -> ForecastOutcome:
+    """Backtest, select and forecast ``series`` (default: every series in the marts).
+
+    Skipped (``reused``) when a successful run already covers the same data and parameters,
+    unless ``force``. Raises when the run fails as a whole.
+    """
     from forecasting.runner import run_forecasts
 
     settings = get_settings()
@@ -263,6 +277,7 @@ def forecast(series: list[str] | None, progress: Progress | None = None) -> Fore
             horizon=settings.forecast_horizon,
             progress=progress,
             settings=settings,
+            force=force,
         )
     finally:
         engine.dispose()
@@ -272,6 +287,11 @@ def forecast(series: list[str] | None, progress: Progress | None = None) -> Fore
         run_id=report.run_id,
         series=len(report.outcomes) - len(report.failed),
         fallbacks={o.series_id: o.note or o.model for o in report.fallbacks},
+        reused=report.reused,
+        failed={o.series_id: o.note or "no forecast" for o in report.failed},
+        elapsed_seconds=report.elapsed_seconds,
+        workers=report.workers,
+        outcomes=list(report.outcomes),
     )
 
 

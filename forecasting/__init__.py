@@ -1,10 +1,14 @@
-"""Forecasts of FRED series: statistical models, per-series pipeline, runs and their storage.
+"""Forecasts of FRED series: statistical models, backtests, per-series pipeline, runs and storage.
 
-"Models" in this package are statistical models (ETS, naive); the storage package is
-``models`` and dbt models live in ``transforms/``. Only ``models`` is imported from here.
+"Models" in this package are statistical models (ETS, ARIMA, naive, ...); the storage package
+is ``models`` and dbt models live in ``transforms/``. Only ``models`` is imported from here.
 """
 
-from forecasting.estimators import ETSForecaster, Forecaster, ModelFitError, NaiveForecaster
+from forecasting.backtest import BacktestConfig, BacktestResult, WindowScore, backtest
+from forecasting.base import DEFAULT_LEVELS, Forecaster, ModelFitError, SeriesSpec
+from forecasting.baselines import DriftForecaster, NaiveForecaster, SeasonalNaiveForecaster
+from forecasting.candidates import LABELS as CANDIDATE_LABELS
+from forecasting.candidates import candidate_models
 from forecasting.frequency import (
     default_horizon,
     future_dates,
@@ -12,20 +16,42 @@ from forecasting.frequency import (
     normalize_frequency,
 )
 from forecasting.history import UnknownSeriesError, load_history, load_series_info
-from forecasting.pipeline import SeriesForecast, forecast_series
+from forecasting.pipeline import (
+    CandidateResult,
+    ForecastConfig,
+    NoObservationsError,
+    SeriesForecast,
+    forecast_series,
+)
 from forecasting.runner import ForecastReport, SeriesOutcome, run_forecasts
+from forecasting.selection import ENSEMBLE, EnsembleForecaster, Selection, select
 from forecasting.store import StoredForecast, latest_forecasts
 
 __all__ = [
-    "ETSForecaster",
+    "CANDIDATE_LABELS",
+    "DEFAULT_LEVELS",
+    "ENSEMBLE",
+    "BacktestConfig",
+    "BacktestResult",
+    "CandidateResult",
+    "DriftForecaster",
+    "EnsembleForecaster",
+    "ForecastConfig",
     "ForecastReport",
     "Forecaster",
     "ModelFitError",
     "NaiveForecaster",
+    "NoObservationsError",
+    "SeasonalNaiveForecaster",
+    "Selection",
     "SeriesForecast",
     "SeriesOutcome",
+    "SeriesSpec",
     "StoredForecast",
     "UnknownSeriesError",
+    "WindowScore",
+    "backtest",
+    "candidate_models",
     "default_horizon",
     "forecast_series",
     "future_dates",
@@ -35,4 +61,5 @@ __all__ = [
     "load_series_info",
     "normalize_frequency",
     "run_forecasts",
+    "select",
 ]

@@ -18,8 +18,13 @@ FREQUENCIES = ("D", "W", "BW", "M", "Q", "SA", "A")
 
 DEFAULT_HORIZONS: dict[str, int] = {"D": 30, "W": 13, "BW": 7, "M": 12, "Q": 8, "SA": 4, "A": 5}
 
-#: Seasonal period used by seasonal models; frequencies without an entry get no season.
-SEASON_LENGTHS: dict[str, int] = {"M": 12, "Q": 4}
+#: Seasonal period per frequency: a business week for business-daily data (a calendar week
+#: for 7-day series), a year for weekly to semiannual data. It sets the seasonal naive
+#: baseline and the MASE scale; models with a seasonal state use it only up to
+#: ``MAX_STATE_SEASON`` (a 52-week season is left to Fourier terms). Annual data has none.
+SEASON_LENGTHS: dict[str, int] = {"D": 5, "W": 52, "BW": 26, "M": 12, "Q": 4, "SA": 2}
+SEVEN_DAY_SEASON = 7
+MAX_STATE_SEASON = 24
 
 #: pandas period alias for the frequencies that live on a period grid (period-start dates).
 PERIOD_ALIASES: dict[str, str] = {"M": "M", "Q": "Q", "SA": "M", "A": "Y"}
@@ -62,8 +67,12 @@ def default_horizon(freq: str, override: int | None = None) -> int:
     return DEFAULT_HORIZONS[normalize_frequency(freq)]
 
 
-def season_length(freq: str) -> int | None:
-    return SEASON_LENGTHS.get(normalize_frequency(freq))
+def seasonal_period(freq: str, *, business_days: bool = True) -> int | None:
+    """Observations per season, or None when the frequency has no season (annual)."""
+    code = normalize_frequency(freq)
+    if code == "D" and not business_days:
+        return SEVEN_DAY_SEASON
+    return SEASON_LENGTHS.get(code)
 
 
 def future_dates(

@@ -18,8 +18,10 @@ from models import marts
 
 #: Years of history read per frequency (counted back from each series' last observation).
 #: Local models like ETS gain little from decades-old data and refit much faster without it;
-#: frequencies not listed are read in full.
-HISTORY_YEARS: dict[str, int] = {"D": 5, "W": 20, "BW": 30, "M": 40}
+#: frequencies not listed are read in full. Daily market series keep two years (~500
+#: business days): their volatility comes in regimes, and a sigma estimated over five years
+#: gave intervals covering 99-100 % of the recent backtest points (bench/forecast.py).
+HISTORY_YEARS: dict[str, int] = {"D": 2, "W": 20, "BW": 30, "M": 40}
 
 _obs = sa.table(
     marts.OBSERVATIONS,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -49,3 +51,33 @@ def holdout_metrics(
         else:
             out[f"coverage_{lv}"] = None
     return out
+
+
+def _mean_defined(values: Sequence[float | None]) -> float | None:
+    defined = [v for v in values if v is not None]
+    return float(np.mean(defined)) if defined else None
+
+
+def aggregate_metrics(
+    windows: Sequence[Mapping[str, float | None]], points: Sequence[int]
+) -> dict[str, float | None]:
+    """One model's backtest summary over its windows.
+
+    Errors are averaged window by window (each window weighs the same, whatever its length),
+    while coverage is pooled over every scored point: a 95 % interval should hold 95 % of all
+    the points it was asked about, and pooling keeps a short last window from counting as
+    much as a full one. A metric undefined in a window (MASE on a constant training set) is
+    left out of its mean; ``None`` when it is undefined everywhere.
+    """
+    if len(windows) != len(points):
+        raise ValueError("one point count per window is needed")
+    out: dict[str, float | None] = {
+        name: _mean_defined([w.get(name) for w in windows]) for name in ("mae", "rmse", "smape")
+    }
+    out["mase"] = _mean_defined([w.get("mase") for w in windows])
+    for name in ("coverage_80", "coverage_95"):
+        pairs = [(w.get(name), n) for w, n in zip(windows, points, strict=True)]
+        scored = [(c, n) for c, n in pairs if c is not None and n > 0]
+        total = sum(n for _, n in scored)
+        out[name] = sum(c * n for c, n in scored) / total if total else None
+    return {name: out[name] for name in METRIC_NAMES}

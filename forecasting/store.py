@@ -6,7 +6,9 @@ never hides the last good forecast of a series.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import os
 import time
 import uuid
@@ -19,15 +21,19 @@ import pandas as pd
 import sqlalchemy as sa
 
 from forecasting.metrics import METRIC_NAMES
-from forecasting.pipeline import SeriesForecast
-from models.tables import forecast_models, forecast_points, forecast_runs
-from models.versioning import current_version
+from forecasting.pipeline import CandidateResult, SeriesForecast
+from models.tables import forecast_backtests, forecast_models, forecast_points, forecast_runs
+from models.versioning import current_version, latest_version_of_others
 
 RUNNING, SUCCESS, FAILED = "running", "success", "failed"
 #: Model name recorded for a series that could not be forecast at all.
 NO_MODEL = "none"
 _MAX_ERROR_CHARS = 4000
 _FRAME_COLUMNS = ("mean", "lower_80", "upper_80", "lower_95", "upper_95")
+#: forecast_points.model and forecast_models.model are String(64), spec String(128).
+_MODEL_CHARS, _SPEC_CHARS = 64, 128
+#: The data-version stage a forecast run bumps; its own bumps are not its input.
+FORECAST_STAGE = "forecast"
 
 
 def _utcnow() -> datetime:
@@ -44,21 +50,68 @@ def new_run_id() -> str:
     return str(uuid.UUID(int=value))
 
 
-def start_run(engine: sa.Engine, params: Mapping[str, Any]) -> tuple[str, int]:
-    """Insert a ``running`` run stamped with the data version it reads; returns (id, version)."""
-    run_id = new_run_id()
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity: store them as null (the API serves null too)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return _finite(value.item())
+    return value
+
+
+def _params_json(params: Mapping[str, Any]) -> str:
+    return json.dumps(_finite(dict(params)), sort_keys=True, default=str, allow_nan=False)
+
+
+def run_key(input_version: int, params: Mapping[str, Any]) -> str:
+    """Identity of a run's work: the data it reads and every parameter that shapes it."""
+    text = f"{input_version}\n{_params_json(params)}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RunStart:
+    run_id: str
+    data_version: int  # the current version when the run started (it reads these marts)
+    run_key: str
+    reused: bool  # True: a successful run with the same key exists and is returned as is
+
+
+def start_run(engine: sa.Engine, params: Mapping[str, Any], *, force: bool = False) -> RunStart:
+    """Insert a ``running`` run stamped with the data version it reads.
+
+    Idempotent: when a successful run with the same key (same input data version, same
+    parameters) exists and ``force`` is False, that run is returned with ``reused=True`` and
+    nothing is inserted.
+    """
     with engine.begin() as conn:
         version = current_version(conn)
+        key = run_key(latest_version_of_others(conn, FORECAST_STAGE), params)
+        if not force:
+            done = conn.execute(
+                sa.select(forecast_runs.c.run_id, forecast_runs.c.data_version)
+                .where(forecast_runs.c.run_key == key, forecast_runs.c.status == SUCCESS)
+                .order_by(forecast_runs.c.created_at.desc(), forecast_runs.c.run_id.desc())
+                .limit(1)
+            ).first()
+            if done is not None:
+                return RunStart(str(done.run_id), int(done.data_version), key, reused=True)
+        run_id = new_run_id()
         conn.execute(
             forecast_runs.insert().values(
                 run_id=run_id,
                 created_at=_utcnow(),
                 data_version=version,
                 status=RUNNING,
-                params=json.dumps(dict(params), sort_keys=True, default=str),
+                params=_params_json(params),
+                run_key=key,
             )
         )
-    return run_id, version
+    return RunStart(run_id, version, key, reused=False)
 
 
 def finish_run(engine: sa.Engine, run_id: str, status: str, error: str | None = None) -> None:
@@ -74,8 +127,43 @@ def finish_run(engine: sa.Engine, run_id: str, status: str, error: str | None = 
         )
 
 
+def _metrics(values: Mapping[str, float | None] | None) -> dict[str, float | None]:
+    return {k: (values or {}).get(k) for k in METRIC_NAMES}
+
+
+def _candidate_row(run_id: str, series_id: str, n_obs: int, c: CandidateResult) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "series_id": series_id,
+        "model": c.model[:_MODEL_CHARS],
+        "spec": c.spec[:_SPEC_CHARS] if c.spec else None,
+        "selected": c.selected,
+        "rank": c.rank,
+        "windows": len(c.windows),
+        "params": _params_json(c.params) if c.params is not None else None,
+        "n_obs": n_obs,
+        "note": c.note[:_MAX_ERROR_CHARS] if c.note else None,
+        **_metrics(c.metrics),
+    }
+
+
+def _backtest_rows(run_id: str, series_id: str, c: CandidateResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "run_id": run_id,
+            "series_id": series_id,
+            "model": c.model[:_MODEL_CHARS],
+            "cutoff": w.cutoff,
+            "n_train": w.n_train,
+            "horizon": w.horizon,
+            **_metrics(w.metrics),
+        }
+        for w in c.windows
+    ]
+
+
 def write_series(engine: sa.Engine, run_id: str, series_id: str, result: SeriesForecast) -> None:
-    """Points and candidate-model rows of one series, in one transaction."""
+    """Points, candidate models and their backtest windows of one series, in one transaction."""
     frame = result.frame
     dates = [ts.date() for ts in pd.DatetimeIndex(frame.index)]
     columns = {name: frame[name].to_numpy(dtype=float) for name in _FRAME_COLUMNS}
@@ -84,26 +172,18 @@ def write_series(engine: sa.Engine, run_id: str, series_id: str, result: SeriesF
             "run_id": run_id,
             "series_id": series_id,
             "target_date": day,
-            "model": result.model,
+            "model": result.spec[:_MODEL_CHARS],
             **{name: float(values[i]) for name, values in columns.items()},
         }
         for i, day in enumerate(dates)
     ]
-    candidates = [
-        {
-            "run_id": run_id,
-            "series_id": series_id,
-            "model": c.model,
-            "selected": c.selected,
-            "n_obs": result.n_obs,
-            "note": c.note,
-            **{k: (c.metrics or {}).get(k) for k in METRIC_NAMES},
-        }
-        for c in result.candidates
-    ]
+    candidates = [_candidate_row(run_id, series_id, result.n_obs, c) for c in result.candidates]
+    windows = [row for c in result.candidates for row in _backtest_rows(run_id, series_id, c)]
     with engine.begin() as conn:
         conn.execute(forecast_points.insert(), points)
         conn.execute(forecast_models.insert(), candidates)
+        if windows:
+            conn.execute(forecast_backtests.insert(), windows)
 
 
 def write_series_failure(
@@ -132,7 +212,8 @@ class StoredForecast:
 
     series_id: str
     run_id: str
-    model: str
+    model: str  # candidate label, e.g. "ets"
+    spec: str | None  # fitted form, e.g. "ETS(A,Ad,N)"
     created_at: datetime
     data_version: int
     frame: pd.DataFrame
@@ -156,6 +237,7 @@ def _latest_selected(conn: sa.Connection, series_ids: Sequence[str] | None) -> l
             forecast_models.c.series_id,
             forecast_models.c.run_id,
             forecast_models.c.model,
+            forecast_models.c.spec,
             forecast_runs.c.created_at,
             forecast_runs.c.data_version,
             sa.func.row_number()
@@ -199,6 +281,7 @@ def latest_forecasts(
             series_id=head.series_id,
             run_id=head.run_id,
             model=head.model,
+            spec=head.spec,
             created_at=head.created_at,
             data_version=int(head.data_version),
             frame=_points_frame(points.get(head.series_id, [])),

@@ -1,4 +1,8 @@
-"""Per-request DataLoaders: many indicators in one query cost one SQL statement per window."""
+"""Per-request DataLoaders: many indicators in one query cost one SQL statement per window.
+
+A forecast's model selection is keyed by (run id, series id): the candidates of every
+forecast in a request are one statement, their backtest windows another.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,15 @@ from strawberry.dataloader import DataLoader
 
 from graphql_api.db import RequestDB
 from models import repository
-from models.repository import ForecastColumns, SeriesColumns, SeriesMeta, SeriesStats
+from models.repository import (
+    BacktestWindow,
+    CandidateModel,
+    ForecastColumns,
+    RunSeries,
+    SeriesColumns,
+    SeriesMeta,
+    SeriesStats,
+)
 
 #: (series id, window start, window end); None means an open bound.
 WindowKey = tuple[str, date | None, date | None]
@@ -25,6 +37,8 @@ class Loaders:
     observations: DataLoader[WindowKey, SeriesColumns]
     stats: DataLoader[WindowKey, SeriesStats]
     forecast: DataLoader[str, ForecastColumns | None]
+    candidates: DataLoader[RunSeries, list[CandidateModel]]
+    backtests: DataLoader[RunSeries, list[BacktestWindow]]
 
 
 def _by_window(
@@ -63,9 +77,19 @@ def make_loaders(db: RequestDB) -> Loaders:
         rows = await db.run(repository.latest_forecasts, ids)
         return [rows.get(i) for i in ids]
 
+    async def load_candidates(keys: list[RunSeries]) -> list[list[CandidateModel]]:
+        rows = await db.run(repository.forecast_candidates, keys)
+        return [rows.get(k, []) for k in keys]
+
+    async def load_backtests(keys: list[RunSeries]) -> list[list[BacktestWindow]]:
+        rows = await db.run(repository.forecast_backtest_windows, keys)
+        return [rows.get(k, []) for k in keys]
+
     return Loaders(
         meta=DataLoader(load_fn=load_meta),
         observations=DataLoader(load_fn=_by_window(db, repository.observations, SeriesColumns)),
         stats=DataLoader(load_fn=_by_window(db, _stats, lambda: SeriesStats(count=0))),
         forecast=DataLoader(load_fn=load_forecast),
+        candidates=DataLoader(load_fn=load_candidates),
+        backtests=DataLoader(load_fn=load_backtests),
     )

@@ -15,7 +15,15 @@ from graphql_api.db import RequestDB
 from graphql_api.errors import BadUserInputError, check_window, unknown_indicator
 from graphql_api.loaders import Loaders
 from models import repository
-from models.repository import ForecastColumns, SeriesColumns, SeriesMeta, SeriesStats
+from models.repository import (
+    BacktestWindow,
+    CandidateModel,
+    ForecastColumns,
+    RunSeries,
+    SeriesColumns,
+    SeriesMeta,
+    SeriesStats,
+)
 
 MIN_CORRELATION_IDS = 2
 MAX_CORRELATION_IDS = 20
@@ -60,6 +68,55 @@ async def stats(
 
 async def forecast(loaders: Loaders, series_id: str) -> ForecastColumns | None:
     return await loaders.forecast.load(series_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Why a forecast's model was chosen: its run's candidates for the series."""
+
+    key: RunSeries
+    chosen: CandidateModel | None  # None when the run recorded no selected candidate
+    spec: str
+    candidates: list[CandidateModel]  # by rank, unranked last (see repository)
+
+
+async def forecast_selection(loaders: Loaders, fc: ForecastColumns) -> Selection:
+    """The candidates of the run that produced ``fc``. A run without candidate rows (older
+    runs, or a writer that skipped them) still answers: no candidates, the points' model."""
+    key = (fc.run_id, fc.series_id)
+    candidates = await loaders.candidates.load(key)
+    chosen = next((c for c in candidates if c.selected), None)
+    spec = chosen.spec if chosen is not None and chosen.spec else fc.model
+    return Selection(key, chosen, spec, candidates)
+
+
+async def backtest_windows(
+    loaders: Loaders, key: RunSeries, model: str | None = None
+) -> list[BacktestWindow]:
+    """Backtest windows of one candidate (``model``) by cutoff, or of all of them."""
+    windows = await loaders.backtests.load(key)
+    return windows if model is None else [w for w in windows if w.model == model]
+
+
+async def selection_windows(loaders: Loaders, selection: Selection) -> list[BacktestWindow]:
+    """Every window of the run and series by cutoff, then in the candidates' (rank) order."""
+    order = {c.model: i for i, c in enumerate(selection.candidates)}
+    windows = await backtest_windows(loaders, selection.key)
+    return sorted(windows, key=lambda w: (w.cutoff, order.get(w.model, len(order)), w.model))
+
+
+async def backtest_horizon(loaders: Loaders, selection: Selection) -> int | None:
+    """Points scored after a cutoff: the chosen model's longest window, else any model's."""
+    windows = await backtest_windows(loaders, selection.key)
+    if selection.chosen is not None:
+        own = [w.horizon for w in windows if w.model == selection.chosen.model]
+        if own:
+            return max(own)
+    return max((w.horizon for w in windows), default=None)
+
+
+async def backtest_cutoffs(loaders: Loaders, selection: Selection) -> list[date]:
+    return sorted({w.cutoff for w in await backtest_windows(loaders, selection.key)})
 
 
 async def correlation(

@@ -7,6 +7,9 @@ as columns. SQL is SQLAlchemy Core that DuckDB and MySQL/MariaDB both accept.
 
 from __future__ import annotations
 
+import json
+import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,8 +20,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import marts
-from models.tables import forecast_points, forecast_runs
+from models.tables import forecast_backtests, forecast_models, forecast_points, forecast_runs
 from models.versioning import current_version
+
+log = logging.getLogger("fredpipe.repository")
 
 SUCCESS = "success"
 
@@ -67,6 +72,7 @@ class SeriesStats:
 
 @dataclass(frozen=True, slots=True)
 class ForecastColumns:
+    series_id: str
     run_id: str
     model: str
     created_at: datetime
@@ -255,6 +261,7 @@ def latest_forecasts(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Forec
         for sid, rows in groupby(conn.execute(stmt), key=itemgetter(0)):
             pts = list(rows)
             out[str(sid)] = ForecastColumns(
+                series_id=str(sid),
                 run_id=run_id,
                 model=str(pts[0][2]),
                 created_at=newest[sid][1],
@@ -265,4 +272,182 @@ def latest_forecasts(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Forec
                 lower_95=[float(x[6]) for x in pts],
                 upper_95=[float(x[7]) for x in pts],
             )
+    return out
+
+
+# --- model selection of a forecast (forecast_models, forecast_backtests) ------------------
+
+#: A forecast's identity for its selection rows: (run id, series id).
+RunSeries = tuple[str, str]
+
+_METRICS = ("mae", "rmse", "smape", "mase", "coverage_80", "coverage_95")
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Backtest accuracy; None when undefined (no scored point, zero MASE scale, ...)."""
+
+    mae: float | None = None
+    rmse: float | None = None
+    smape: float | None = None
+    mase: float | None = None
+    coverage_80: float | None = None
+    coverage_95: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateModel:
+    """One candidate model of a run and series (a ``forecast_models`` row)."""
+
+    model: str
+    selected: bool
+    spec: str | None
+    rank: int | None
+    windows: int | None
+    n_obs: int
+    metrics: Metrics
+    params: Any  # the parsed JSON (normally an object); None when absent or unreadable
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BacktestWindow:
+    """One backtest window of one candidate (a ``forecast_backtests`` row)."""
+
+    model: str
+    cutoff: date
+    n_train: int
+    horizon: int
+    metrics: Metrics
+
+
+def _finite(value: object) -> float | None:
+    """A metric as a float; NaN and infinities (undefined, and not JSON) become None."""
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return number if math.isfinite(number) else None
+
+
+def _metrics(m: Any) -> Metrics:
+    return Metrics(**{name: _finite(m[name]) for name in _METRICS})
+
+
+def _json_safe(value: Any) -> Any:
+    """Parsed params with non-finite floats (``json.dumps`` writes NaN/Infinity) as None, so
+    the API never answers invalid JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _params(text: str | None, key: RunSeries, model: str) -> Any:
+    if text is None or not text.strip():
+        return None
+    try:
+        return _json_safe(json.loads(text))
+    except ValueError:
+        log.warning("forecast_models.params of %s/%s/%s is not JSON; served as null", *key, model)
+        return None
+
+
+def _candidate_order(c: CandidateModel) -> tuple[bool, int, bool, str]:
+    """By rank (1 = chosen); unranked (not scored) last, the selected one first among them."""
+    return (c.rank is None, c.rank or 0, not c.selected, c.model)
+
+
+def _run_series_filter(table: sa.Table, keys: Iterable[RunSeries]) -> sa.ColumnElement[bool]:
+    """``(run_id = r1 AND series_id IN (...)) OR ...``: exact pairs, one statement, a prefix of
+    the primary key, and SQL both DuckDB and MariaDB plan well (no row-value IN)."""
+    by_run: dict[str, set[str]] = {}
+    for run_id, sid in keys:
+        by_run.setdefault(run_id, set()).add(sid)
+    return sa.or_(
+        *(
+            sa.and_(table.c.run_id == run_id, table.c.series_id.in_(sorted(sids)))
+            for run_id, sids in sorted(by_run.items())
+        )
+    )
+
+
+def forecast_candidates(
+    conn: sa.Connection, keys: Sequence[RunSeries]
+) -> dict[RunSeries, list[CandidateModel]]:
+    """The candidate models of each (run, series), in one query, ordered by rank with
+    unranked candidates last. A key without rows is absent from the result."""
+    if not keys:
+        return {}
+    m = forecast_models
+    stmt = sa.select(
+        m.c.run_id,
+        m.c.series_id,
+        m.c.model,
+        m.c.selected,
+        m.c.spec,
+        m.c.rank,
+        m.c.windows,
+        m.c.n_obs,
+        m.c.params,
+        m.c.note,
+        *(m.c[name] for name in _METRICS),
+    ).where(_run_series_filter(m, keys))
+    out: dict[RunSeries, list[CandidateModel]] = {}
+    for row in conn.execute(stmt):
+        r = row._mapping
+        key = (str(r["run_id"]), str(r["series_id"]))
+        out.setdefault(key, []).append(
+            CandidateModel(
+                model=str(r["model"]),
+                selected=bool(r["selected"]),
+                spec=r["spec"],
+                rank=None if r["rank"] is None else int(r["rank"]),
+                windows=None if r["windows"] is None else int(r["windows"]),
+                n_obs=int(r["n_obs"]),
+                metrics=_metrics(r),
+                params=_params(r["params"], key, str(r["model"])),
+                note=r["note"],
+            )
+        )
+    for candidates in out.values():
+        candidates.sort(key=_candidate_order)
+    return out
+
+
+def forecast_backtest_windows(
+    conn: sa.Connection, keys: Sequence[RunSeries]
+) -> dict[RunSeries, list[BacktestWindow]]:
+    """Every backtest window of every candidate of each (run, series), in one query, ordered
+    by model label, then cutoff. A key without rows is absent from the result."""
+    if not keys:
+        return {}
+    b = forecast_backtests
+    stmt = (
+        sa.select(
+            b.c.run_id,
+            b.c.series_id,
+            b.c.model,
+            b.c.cutoff,
+            b.c.n_train,
+            b.c.horizon,
+            *(b.c[name] for name in _METRICS),
+        )
+        .where(_run_series_filter(b, keys))
+        .order_by(b.c.run_id, b.c.series_id, b.c.model, b.c.cutoff)
+    )
+    out: dict[RunSeries, list[BacktestWindow]] = {}
+    for row in conn.execute(stmt):
+        r = row._mapping
+        out.setdefault((str(r["run_id"]), str(r["series_id"])), []).append(
+            BacktestWindow(
+                model=str(r["model"]),
+                cutoff=as_date(r["cutoff"]),  # type: ignore[arg-type]
+                n_train=int(r["n_train"]),
+                horizon=int(r["horizon"]),
+                metrics=_metrics(r),
+            )
+        )
     return out

@@ -61,6 +61,24 @@ class Settings(BaseSettings):
     forecast_horizon: int | None = Field(
         default=None, description="override per-frequency horizons"
     )
+    forecast_workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="worker processes of a forecast run (default: one per CPU core)",
+    )
+    forecast_backtest_windows: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="rolling-origin backtest windows per series; models are chosen by their "
+        "mean MASE over these",
+    )
+    forecast_ensemble: int = Field(
+        default=0,
+        ge=0,
+        le=5,
+        description="also score an ensemble of the top-k models by backtest (0 = off)",
+    )
     mysql_ssl_ca: str | None = Field(
         default=None, description="CA bundle path to require TLS to MySQL"
     )

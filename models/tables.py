@@ -84,6 +84,12 @@ forecast_runs = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("params", sa.Text, nullable=False, server_default="{}", comment="JSON"),
     sa.Column("error", sa.Text, nullable=True),
+    sa.Column(
+        "run_key",
+        sa.String(64),
+        nullable=True,
+        comment="sha256 of data version and parameters; a success with the same key is reused",
+    ),
 )
 
 forecast_points = sa.Table(
@@ -100,14 +106,19 @@ forecast_points = sa.Table(
     sa.Column("upper_95", sa.Double, nullable=False),
 )
 
-#: Per run, series and model: backtest metrics, plus the reason a model was (not) chosen.
+#: Per run, series and candidate model: backtest metrics averaged over the windows, the rank
+#: by MASE, the fitted parameters, plus the reason a model was (not) chosen.
 forecast_models = sa.Table(
     "forecast_models",
     metadata,
     sa.Column("run_id", RUN_ID, primary_key=True),
     sa.Column("series_id", SERIES_ID, primary_key=True),
-    sa.Column("model", sa.String(64), primary_key=True),
+    sa.Column("model", sa.String(64), primary_key=True, comment="candidate label, e.g. ets"),
     sa.Column("selected", sa.Boolean, nullable=False),
+    sa.Column("spec", sa.String(128), nullable=True, comment="fitted form, e.g. ETS(A,Ad,N)"),
+    sa.Column("rank", sa.Integer, nullable=True, comment="1 = selected; NULL = not scored"),
+    sa.Column("windows", sa.Integer, nullable=True, comment="backtest windows scored"),
+    sa.Column("params", sa.Text, nullable=True, comment="JSON: fitted parameters"),
     sa.Column("mae", sa.Double, nullable=True),
     sa.Column("rmse", sa.Double, nullable=True),
     sa.Column("smape", sa.Double, nullable=True),
@@ -116,6 +127,24 @@ forecast_models = sa.Table(
     sa.Column("coverage_95", sa.Double, nullable=True),
     sa.Column("n_obs", sa.Integer, nullable=False),
     sa.Column("note", sa.Text, nullable=True),
+)
+
+#: Per run, series, candidate model and backtest cutoff: the metrics of that one window.
+forecast_backtests = sa.Table(
+    "forecast_backtests",
+    metadata,
+    sa.Column("run_id", RUN_ID, primary_key=True),
+    sa.Column("series_id", SERIES_ID, primary_key=True),
+    sa.Column("model", sa.String(64), primary_key=True),
+    sa.Column("cutoff", sa.Date, primary_key=True, comment="last date of the training set"),
+    sa.Column("n_train", sa.Integer, nullable=False),
+    sa.Column("horizon", sa.Integer, nullable=False, comment="points scored after the cutoff"),
+    sa.Column("mae", sa.Double, nullable=True),
+    sa.Column("rmse", sa.Double, nullable=True),
+    sa.Column("smape", sa.Double, nullable=True),
+    sa.Column("mase", sa.Double, nullable=True),
+    sa.Column("coverage_80", sa.Double, nullable=True),
+    sa.Column("coverage_95", sa.Double, nullable=True),
 )
 
 # --- app state ---------------------------------------------------------------------------

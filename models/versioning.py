@@ -30,3 +30,18 @@ def bump_version(engine: sa.Engine, stage: str) -> int:
             )
         )
     return new
+
+
+def latest_version_of_others(conn: sa.Connection, stage: str) -> int:
+    """The newest version bumped by any stage but ``stage``: what ``stage`` read as input.
+
+    A forecast run bumps the version itself, so keying its idempotency on the current
+    version would make every run look new; keying on its input's version does not.
+    """
+    return int(
+        conn.execute(
+            sa.select(sa.func.coalesce(sa.func.max(data_versions.c.version), 0)).where(
+                data_versions.c.stage != stage
+            )
+        ).scalar_one()
+    )

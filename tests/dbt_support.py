@@ -3,14 +3,15 @@
 Golden tests compare a mart column with an independent pandas/numpy computation on the same
 real series (``FREDPIPE_REAL_DATA_DIR``, i.e. ``../shared/fred``). Building the dbt project
 costs seconds per backend, so one session-wide build (``real_marts`` in ``conftest.py``) serves
-every golden test file; tests only read from it.
+every golden test file; tests only read from it. Tests that build their own database write
+hand-made ``raw_series`` / ``raw_observations`` rows with ``series_row`` and ``observation_row``.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,10 @@ from ingest.csv_import import load_csv
 #: The vintage stamped on every loaded row (one vintage: staging's latest is the file's value).
 LOADED_VINTAGE = date(2026, 1, 2)
 REL_TOL = 1e-9
+#: ``fetched_at`` / ``ingested_at`` of hand-made raw rows unless a test says otherwise
+LOADED_AT = datetime(2024, 6, 1, 12, 0, 0)
+#: ``realtime_end`` of a vintage that is still FRED's current one
+CURRENT = date(9999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,40 @@ class RealMarts:
         with self.engine.connect() as conn:
             result = conn.execute(sa.text(sql), params)
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def series_row(series_id: str, *, title: str | None = None) -> dict[str, object]:
+    """A ``raw_series`` row of a hand-made daily series (title ``test <id>`` unless given)."""
+    return {
+        "series_id": series_id,
+        "title": f"test {series_id}" if title is None else title,
+        "units": "u",
+        "units_short": "u",
+        "frequency": "Daily",
+        "frequency_short": "D",
+        "seasonal_adjustment": "NSA",
+        "fetched_at": LOADED_AT,
+    }
+
+
+def observation_row(
+    series_id: str,
+    obs_date: date,
+    value: float | None,
+    *,
+    realtime_start: date,
+    ingested_at: datetime = LOADED_AT,
+) -> dict[str, object]:
+    """A ``raw_observations`` row: ``obs_date``'s value in the vintage that starts at
+    ``realtime_start`` and is still current; ``None`` is FRED's "." (missing)."""
+    return {
+        "series_id": series_id,
+        "obs_date": obs_date,
+        "realtime_start": realtime_start,
+        "realtime_end": CURRENT,
+        "value": value,
+        "ingested_at": ingested_at,
+    }
 
 
 def read_fred_csv(path: Path) -> pd.Series:

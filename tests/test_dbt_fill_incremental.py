@@ -23,11 +23,10 @@ from ingest.catalog import load_catalog
 from models.engine import make_engine
 from models.settings import load_settings
 from models.tables import raw_observations, raw_series
-from tests.dbt_support import close, read_fred_csv
+from tests.dbt_support import close, observation_row, read_fred_csv, series_row
 
-LOADED_AT = datetime(2024, 6, 1, 12, 0, 0)
 LATER_AT = datetime(2024, 6, 2, 12, 0, 0)
-CURRENT = date(9999, 12, 31)
+#: the first day of the hand-made series, and the vintage of their rows
 D0 = date(2020, 1, 1)
 
 
@@ -63,36 +62,10 @@ def reference_fill(values: pd.Series, method: str, max_gap: int) -> tuple[pd.Ser
     return out, out.notna() & values.isna()
 
 
-def _series_row(series_id: str) -> dict[str, object]:
-    return {
-        "series_id": series_id,
-        "title": f"test {series_id}",
-        "units": "u",
-        "units_short": "u",
-        "frequency": "Daily",
-        "frequency_short": "D",
-        "seasonal_adjustment": "NSA",
-        "fetched_at": LOADED_AT,
-    }
-
-
-def _obs(
-    series_id: str, day: date, value: float | None, *, vintage: date = D0, at: datetime = LOADED_AT
-) -> dict[str, object]:
-    return {
-        "series_id": series_id,
-        "obs_date": day,
-        "realtime_start": vintage,
-        "realtime_end": CURRENT,
-        "value": value,
-        "ingested_at": at,
-    }
-
-
 def _insert(engine: sa.Engine, series: list[str], rows: list[dict[str, object]]) -> None:
     with engine.begin() as conn:
         if series:
-            conn.execute(raw_series.insert(), [_series_row(s) for s in series])
+            conn.execute(raw_series.insert(), [series_row(s) for s in series])
         conn.execute(raw_observations.insert(), rows)
 
 
@@ -152,7 +125,11 @@ HAND: dict[str, tuple[dict[str, Any] | None, list[tuple[int, float | None]]]] = 
 def test_fill_policies_fill_short_gaps_only(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        rows = [_obs(sid, _day(n), v) for sid, (_, points) in HAND.items() for n, v in points]
+        rows = [
+            observation_row(sid, _day(n), v, realtime_start=D0)
+            for sid, (_, points) in HAND.items()
+            for n, v in points
+        ]
         _insert(engine, list(HAND), rows)
         policies = {sid: policy for sid, (policy, _) in HAND.items() if policy}
         _build(db_url, {"fill_policies": policies})
@@ -192,7 +169,10 @@ def test_fill_policies_fill_short_gaps_only(db_url: str) -> None:
 def test_default_vars_fill_nothing(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        rows = [_obs("NOPOLICY", _day(n), v) for n, v in HAND["NOPOLICY"][1]]
+        rows = [
+            observation_row("NOPOLICY", _day(n), v, realtime_start=D0)
+            for n, v in HAND["NOPOLICY"][1]
+        ]
         _insert(engine, ["NOPOLICY"], rows)
         _build(db_url)
         got = _frame(engine, "select * from mart_observations order by obs_date")
@@ -264,14 +244,16 @@ def test_incremental_build_equals_full_refresh_with_catalog_policies(
     engine = make_engine(db_url)
     try:
         rows = [
-            _obs(sid, day, None if math.isnan(v) else float(v))
+            observation_row(sid, day, None if math.isnan(v) else float(v), realtime_start=D0)
             for sid, values in real.items()
             for day, v in values.items()
         ]
         # NEWDAY gets a new day, REVISED a revision, GAP a value revised to missing (no policy:
         # the row must disappear), GONE loses its only value, STILL stays as it is.
         for sid in ("NEWDAY", "REVISED", "GAP", "GONE", "STILL"):
-            rows += [_obs(sid, _day(0), 1.0), _obs(sid, _day(1), 2.0)]
+            rows += [
+                observation_row(sid, _day(n), v, realtime_start=D0) for n, v in ((0, 1.0), (1, 2.0))
+            ]
         _insert(engine, [*real, "NEWDAY", "REVISED", "GAP", "GONE", "STILL"], rows)
         _build(db_url, catalog_vars)
         assert _has_primary_key(engine)
@@ -287,17 +269,21 @@ def test_incremental_build_equals_full_refresh_with_catalog_policies(
 
         last = max(real["DGS10"].index)
         later = date(2027, 1, 1)
+        revisions: list[tuple[str, date, float | None]] = [
+            ("DGS10", last + timedelta(days=3), 4.25),
+            ("DGS10", last + timedelta(days=1), None),
+            ("NEWDAY", _day(2), 3.0),
+            ("REVISED", _day(0), 1.5),
+            ("GAP", _day(0), None),
+            ("GONE", _day(0), None),
+            ("GONE", _day(1), None),
+        ]
         _insert(
             engine,
             [],
             [
-                _obs("DGS10", last + timedelta(days=3), 4.25, vintage=later, at=LATER_AT),
-                _obs("DGS10", last + timedelta(days=1), None, vintage=later, at=LATER_AT),
-                _obs("NEWDAY", _day(2), 3.0, vintage=later, at=LATER_AT),
-                _obs("REVISED", _day(0), 1.5, vintage=later, at=LATER_AT),
-                _obs("GAP", _day(0), None, vintage=later, at=LATER_AT),
-                _obs("GONE", _day(0), None, vintage=later, at=LATER_AT),
-                _obs("GONE", _day(1), None, vintage=later, at=LATER_AT),
+                observation_row(sid, day, v, realtime_start=later, ingested_at=LATER_AT)
+                for sid, day, v in revisions
             ],
         )
         _build(db_url, catalog_vars)
@@ -327,7 +313,10 @@ def _policy_args(policy: dict[str, Any]) -> dict[str, Any]:
 def test_changing_a_fill_policy_rebuilds_the_series_without_full_refresh(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        rows = [_obs("NOPOLICY", _day(n), v) for n, v in HAND["NOPOLICY"][1]]
+        rows = [
+            observation_row("NOPOLICY", _day(n), v, realtime_start=D0)
+            for n, v in HAND["NOPOLICY"][1]
+        ]
         _insert(engine, ["NOPOLICY"], rows)
         _build(db_url)
         _build(db_url, {"fill_policies": {"NOPOLICY": {"method": "linear", "max_gap": 1}}})

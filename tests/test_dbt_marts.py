@@ -24,12 +24,11 @@ from models.migrate import upgrade
 from models.settings import load_settings
 from models.tables import raw_observations, raw_series
 from tests.conftest import BACKENDS, REAL_DATA_DIR, fresh_database
+from tests.dbt_support import LOADED_AT, observation_row, read_fred_csv, series_row
 
 REAL_SERIES = ("DGS10", "UNRATE", "GDP")
 REL_TOL = 1e-9
-LOADED_AT = datetime(2024, 6, 1, 12, 0, 0)
 REVISED_AT = datetime(2024, 6, 2, 8, 30, 0)
-CURRENT = date(9999, 12, 31)
 
 # A hand-made series exercising revisions and missing values, keyed by observation date:
 # [(realtime_start, value), ...] in vintage order.
@@ -50,60 +49,47 @@ class Built:
     expected: dict[str, pd.Series]
 
 
-def _read_fred_csv(path: Path) -> pd.Series:
-    frame = pd.read_csv(path, na_values=["."], parse_dates=["date"])
-    return pd.Series(
-        frame["value"].to_numpy(dtype=float), index=frame["date"].dt.date, name=path.stem
-    )
-
-
-def _series_row(series_id: str, title: str) -> dict[str, object]:
-    return {
-        "series_id": series_id,
-        "title": title,
-        "units": "u",
-        "units_short": "u",
-        "frequency": "Daily",
-        "frequency_short": "D",
-        "seasonal_adjustment": "NSA",
-        "fetched_at": LOADED_AT,
-    }
-
-
-def _obs(
-    series_id: str, day: date, start: date, value: float | None, at: datetime
-) -> dict[str, object]:
-    return {
-        "series_id": series_id,
-        "obs_date": day,
-        "realtime_start": start,
-        "realtime_end": CURRENT,
-        "value": value,
-        "ingested_at": at,
-    }
-
-
 def _load(engine: sa.Engine, real: dict[str, pd.Series]) -> None:
-    series = [_series_row(s, f"real {s}") for s in real]
+    series = [series_row(s, title=f"real {s}") for s in real]
     series += [
-        _series_row("FPTEST", "revisions and gaps"),
-        _series_row("FPONE", "one value"),
-        _series_row("FPEMPTY", "only missing values"),
+        series_row("FPTEST", title="revisions and gaps"),
+        series_row("FPONE", title="one value"),
+        series_row("FPEMPTY", title="only missing values"),
     ]
     rows = []
     for sid, values in real.items():
         rows += [
-            _obs(sid, day, date(2024, 5, 31), None if math.isnan(v) else float(v), LOADED_AT)
+            observation_row(
+                sid, day, None if math.isnan(v) else float(v), realtime_start=date(2024, 5, 31)
+            )
             for day, v in zip(values.index.tolist(), values.tolist(), strict=True)
         ]
     # GDP's last eight quarters also have an older, since-revised vintage written later.
     gdp = real["GDP"].dropna()
     for day, v in zip(gdp.index[-8:].tolist(), gdp.tolist()[-8:], strict=True):
-        rows.append(_obs("GDP", day, date(2000, 1, 1), float(v) * 0.5 - 7.0, REVISED_AT))
+        rows.append(
+            observation_row(
+                "GDP",
+                day,
+                float(v) * 0.5 - 7.0,
+                realtime_start=date(2000, 1, 1),
+                ingested_at=REVISED_AT,
+            )
+        )
     for day, vintages in FPTEST.items():
-        rows += [_obs("FPTEST", day, start, value, LOADED_AT) for start, value in vintages]
-    rows.append(_obs("FPONE", date(2021, 1, 1), date(2021, 2, 1), 42.5, LOADED_AT))
-    rows.append(_obs("FPEMPTY", date(2021, 1, 1), date(2021, 2, 1), None, REVISED_AT))
+        rows += [
+            observation_row("FPTEST", day, value, realtime_start=start) for start, value in vintages
+        ]
+    rows.append(observation_row("FPONE", date(2021, 1, 1), 42.5, realtime_start=date(2021, 2, 1)))
+    rows.append(
+        observation_row(
+            "FPEMPTY",
+            date(2021, 1, 1),
+            None,
+            realtime_start=date(2021, 2, 1),
+            ingested_at=REVISED_AT,
+        )
+    )
     with engine.begin() as conn:
         conn.execute(raw_series.insert(), series)
         conn.execute(raw_observations.insert(), rows)
@@ -116,7 +102,7 @@ def built(
     """A migrated database of each backend, loaded with real and hand-made rows, then built."""
     if not REAL_DATA_DIR:
         pytest.skip("FREDPIPE_REAL_DATA_DIR is not set (points at ../shared/fred)")
-    real = {s: _read_fred_csv(Path(REAL_DATA_DIR) / f"{s}.csv") for s in REAL_SERIES}
+    real = {s: read_fred_csv(Path(REAL_DATA_DIR) / f"{s}.csv") for s in REAL_SERIES}
     with fresh_database(request.param, tmp_path_factory.mktemp("dbt")) as url:
         engine = make_engine(url)
         try:
@@ -296,13 +282,13 @@ def test_failing_data_test_makes_build_raise_with_its_name(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
         with engine.begin() as conn:
-            conn.execute(raw_series.insert(), [_series_row("KNOWN", "known")])
+            conn.execute(raw_series.insert(), [series_row("KNOWN", title="known")])
             # An observation whose series has no metadata breaks mart_observations → dim_series.
             conn.execute(
                 raw_observations.insert(),
                 [
-                    _obs("KNOWN", date(2020, 1, 1), date(2020, 2, 1), 1.0, LOADED_AT),
-                    _obs("ORPHAN", date(2020, 1, 1), date(2020, 2, 1), 1.0, LOADED_AT),
+                    observation_row(sid, date(2020, 1, 1), 1.0, realtime_start=date(2020, 2, 1))
+                    for sid in ("KNOWN", "ORPHAN")
                 ],
             )
     finally:

@@ -58,6 +58,14 @@ def test_pipeline_fails_naming_the_bad_series_and_keeps_the_good_ones(
     assert stored > 500
     assert forecast == 1
 
+    # the forecast flow alone: the pipeline's run already covers this data -> reused
+    from flows.pipeline import forecast as forecast_flow
+
+    again = forecast_flow(series=["UNRATE"])
+    assert again.reused and again.series == 0
+    forced = forecast_flow(series=["UNRATE"], force=True)
+    assert not forced.reused and forced.series == 1 and forced.run_id != again.run_id
+
 
 def test_cli_reports_a_bad_database_url_in_one_line() -> None:
     done = run_cli(["migrate"], cli_env(FREDPIPE_DATABASE_URL="postgres://nope/db"), timeout=120)

@@ -18,9 +18,10 @@ def test_migrations_create_tables_and_are_idempotent(empty_db_url: str) -> None:
         "raw_observations",
         "ingest_runs",
         "forecast_points",
+        "forecast_backtests",
         "data_versions",
     } <= names
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     engine.dispose()
 
 

@@ -43,6 +43,38 @@ function readChart() {
   };
 }
 
+/** The model-selection panel under the chart, or null when the indicator has no forecast. */
+function readSelection() {
+  const region = document.querySelector('section[aria-label="Model selection"]');
+  if (!region) return null;
+  return {
+    loading: region.querySelector('[role="status"]') !== null,
+    summary: (region.querySelector(".selection-summary")?.textContent ?? "").replace(/\s+/g, " ").trim(),
+    rows: region.querySelectorAll("tbody tr").length,
+    chosenRows: region.querySelectorAll("tbody tr.chosen").length,
+    cutoffs: region.querySelectorAll(".cutoff").length,
+  };
+}
+
+/** Waits until the selection panel (if any) has loaded; logs what it shows. */
+async function waitForSelection(page, timeoutMs, log) {
+  const deadline = Date.now() + timeoutMs;
+  let state = null;
+  while (Date.now() < deadline) {
+    state = await page.evaluate(readSelection);
+    if (state === null || !state.loading) break;
+    await page.waitForTimeout(100);
+  }
+  if (state === null) {
+    log("model selection: none (no forecast shown)");
+  } else if (state.loading) {
+    throw new Error(`the model selection did not load within ${timeoutMs} ms`);
+  } else {
+    if (state.rows > 0 && state.chosenRows !== 1) throw new Error(`model selection highlights ${state.chosenRows} rows, expected 1`);
+    log(`model selection: "${state.summary}" — ${state.rows} candidate(s), ${state.cutoffs} cutoff(s)`);
+  }
+}
+
 function plotted(state) {
   return state.hasSvg && !state.busy && (state.segments[0] ?? 0) >= 2;
 }
@@ -82,6 +114,7 @@ export async function checkDashboard(url, { screenshot = null, timeoutMs = 60_00
 
     const first = await waitForChart(page, remaining());
     log(`chart: "${first.heading}" — ${first.segments.length} line trace(s), ${first.segments[0]} history points, ${first.fills} band(s)`);
+    await waitForSelection(page, Math.min(remaining(), 15_000), log);
 
     const select = page.getByLabel("Indicator", { exact: true });
     const options = await select.locator("option").evaluateAll((els) => els.map((el) => el.value));
@@ -91,6 +124,7 @@ export async function checkDashboard(url, { screenshot = null, timeoutMs = 60_00
       await select.selectOption(other);
       const second = await waitForChart(page, remaining(), first);
       log(`switched ${current} → ${other}: "${second.heading}" — ${second.segments[0]} history points, ${second.fills} band(s)`);
+      await waitForSelection(page, Math.min(remaining(), 15_000), log);
     } else {
       log("only one indicator is available; skipped the switch check");
     }

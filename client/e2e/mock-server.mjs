@@ -76,7 +76,8 @@ function addMonths(isoDate, n) {
   return iso(d);
 }
 
-function makeForecast(series, steps, spread, model) {
+function makeForecast(series, steps, spread, label, seed) {
+  const model = CANDIDATE_SPECS[label];
   const lastIndex = series.values.findLastIndex((v) => v !== null);
   const last = series.values[lastIndex];
   const lastDate = series.dates[lastIndex];
@@ -95,6 +96,65 @@ function makeForecast(series, steps, spread, model) {
     upper80: mean.map((m, i) => m + w80[i]),
     lower95: mean.map((m, i) => m - w95[i]),
     upper95: mean.map((m, i) => m + w95[i]),
+    selection: makeSelection(series, label, steps, seed),
+  };
+}
+
+const CANDIDATE_SPECS = {
+  ets: "ETS(A,Ad,N)",
+  arima: "ARIMA(1,1,0)",
+  theta: "Theta",
+  drift: "Drift",
+  naive: "Naive",
+};
+
+/** A model selection as the API reports it: candidates by rank (unranked last), the chosen
+ * one flagged, and the rolling-origin cutoffs (3 windows of `horizon` observations). */
+function makeSelection(series, chosen, horizon, seed) {
+  const next = rng(seed);
+  const present = series.dates.filter((_, i) => series.values[i] !== null);
+  const cutoffs = [3, 2, 1].map((k) => present[present.length - 1 - k * horizon]);
+  const ranked = [chosen, ...Object.keys(CANDIDATE_SPECS).filter((l) => l !== chosen && l !== "theta")];
+  let mase = 0.7 + next() * 0.2;
+  const candidates = ranked.map((label, i) => {
+    if (i > 0) mase += 0.05 + next() * 0.15;
+    return {
+      label,
+      spec: CANDIDATE_SPECS[label],
+      selected: i === 0,
+      rank: i + 1,
+      windows: 3,
+      mae: mase * 0.1,
+      rmse: mase * 0.13,
+      smape: mase * 2.5,
+      mase,
+      coverage80: Math.round((0.7 + next() * 0.2) * 100) / 100,
+      coverage95: Math.round((0.88 + next() * 0.1) * 100) / 100,
+      note: label === "arima" && i > 0 ? "failed in 1 of 3 windows: the optimizer did not converge" : null,
+      params: label === chosen ? { alpha: 0.42, beta: 0.05 } : null,
+      backtest: [],
+    };
+  });
+  candidates.push({
+    label: "theta", spec: null, selected: false, rank: null, windows: 0, mae: null, rmse: null,
+    smape: null, mase: null, coverage80: null, coverage95: null, params: null, backtest: [],
+    note: "excluded: needs at least 2 full seasons",
+  });
+  for (const c of candidates) {
+    if (c.rank === null) continue;
+    c.backtest = cutoffs.map((cutoff, i) => ({
+      label: c.label, cutoff, nTrain: present.length - (3 - i) * horizon, horizon,
+      mae: c.mae, rmse: c.rmse, smape: c.smape, mase: c.mase, coverage80: c.coverage80, coverage95: c.coverage95,
+    }));
+  }
+  return {
+    chosen,
+    spec: CANDIDATE_SPECS[chosen],
+    horizon,
+    windows: 3,
+    cutoffs,
+    candidates,
+    backtest: cutoffs.flatMap((cutoff) => candidates.flatMap((c) => c.backtest.filter((w) => w.cutoff === cutoff))),
   };
 }
 
@@ -123,7 +183,7 @@ function buildData() {
       frequencyShort: "D",
       seasonalAdjustment: "Not Seasonally Adjusted",
       series: dgs10,
-      forecast: makeForecast(dgs10, 12, 0.25, "arima"),
+      forecast: makeForecast(dgs10, 12, 0.25, "arima", 11),
     },
     {
       id: "UNRATE",
@@ -134,7 +194,7 @@ function buildData() {
       frequencyShort: "M",
       seasonalAdjustment: "Seasonally Adjusted",
       series: unrate,
-      forecast: makeForecast(unrate, 12, 0.2, "ets"),
+      forecast: makeForecast(unrate, 12, 0.2, "ets", 12),
     },
     {
       id: "CPIAUCSL",

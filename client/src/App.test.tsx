@@ -6,7 +6,8 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createCache } from "./apollo";
 import { App, IndicatorListQuery } from "./App";
 import { IndicatorViewQuery } from "./components/IndicatorView";
-import { indicatorResult } from "./test/fixtures";
+import { ModelSelectionQuery } from "./components/ModelSelection";
+import { indicatorResult, selectionResult } from "./test/fixtures";
 
 vi.mock("./components/PlotlyChart", () => ({
   default: ({ traces }: { traces: Data[] }) => <div data-testid="plot">{traces.map((t) => t.name).join("|")}</div>,
@@ -28,6 +29,11 @@ function viewMock(id: string, start: string | null, title: string) {
   };
 }
 
+/** The model selection below the chart (one request per indicator, not per window). */
+function selectionMock(id: string) {
+  return { request: { query: ModelSelectionQuery, variables: { id } }, result: { data: selectionResult({}, id) } };
+}
+
 describe("App", () => {
   beforeEach(() => {
     window.history.replaceState(null, "", "/");
@@ -41,7 +47,9 @@ describe("App", () => {
         mocks={[
           listMock,
           viewMock("DGS10", "2014-04-01", "10-Year Treasury"),
+          selectionMock("DGS10"),
           viewMock("UNRATE", "2014-03-01", "Unemployment Rate"),
+          selectionMock("UNRATE"),
           viewMock("UNRATE", "2023-03-01", "Unemployment Rate"),
         ]}
       >
@@ -68,7 +76,7 @@ describe("App", () => {
   it("explains an inverted custom window instead of querying", async () => {
     const user = userEvent.setup();
     render(
-      <MockedProvider cache={createCache()} mocks={[listMock, viewMock("DGS10", "2014-04-01", "10-Year Treasury")]}>
+      <MockedProvider cache={createCache()} mocks={[listMock, viewMock("DGS10", "2014-04-01", "10-Year Treasury"), selectionMock("DGS10")]}>
         <App />
       </MockedProvider>,
     );
@@ -95,7 +103,7 @@ describe("App", () => {
   it("opens the indicator named in the URL", async () => {
     window.history.replaceState(null, "", "/?indicator=UNRATE");
     render(
-      <MockedProvider cache={createCache()} mocks={[listMock, viewMock("UNRATE", "2014-03-01", "Unemployment Rate")]}>
+      <MockedProvider cache={createCache()} mocks={[listMock, viewMock("UNRATE", "2014-03-01", "Unemployment Rate"), selectionMock("UNRATE")]}>
         <App />
       </MockedProvider>,
     );

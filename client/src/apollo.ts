@@ -1,4 +1,16 @@
-import { ApolloClient, HttpLink, InMemoryCache } from "@apollo/client";
+import { ApolloClient, HttpLink, InMemoryCache, type FieldMergeFunction } from "@apollo/client";
+
+/**
+ * A forecast run covers many series, so `runId` does not identify a `Forecast`: it lives
+ * inside its (normalised) Indicator. Two queries reading different fields of the same run's
+ * forecast (the chart and the model selection) merge; a newer run replaces it.
+ */
+const mergeForecast: FieldMergeFunction = (existing, incoming, { mergeObjects, readField }) => {
+  if (existing && incoming && readField("runId", existing) === readField("runId", incoming)) {
+    return mergeObjects(existing, incoming);
+  }
+  return incoming;
+};
 
 /**
  * Indicators are normalised by id so the picker list and the detail view share titles;
@@ -12,9 +24,11 @@ export function createCache(): InMemoryCache {
         fields: {
           observations: { merge: false },
           stats: { merge: false },
+          forecast: { merge: mergeForecast },
         },
       },
-      Forecast: { keyFields: ["runId"] },
+      Forecast: { keyFields: false },
+      ForecastSelection: { merge: true },
     },
   });
 }

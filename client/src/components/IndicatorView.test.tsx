@@ -1,12 +1,13 @@
 import { MockedProvider } from "@apollo/client/testing/react";
 import type { MockLink } from "@apollo/client/testing";
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import type { Data } from "plotly.js";
 import { describe, expect, it, vi } from "vitest";
 import { createCache } from "../apollo";
 import type { DateWindow } from "../lib/window";
-import { indicatorResult } from "../test/fixtures";
+import { indicatorResult, selectionResult } from "../test/fixtures";
 import { IndicatorView, IndicatorViewQuery } from "./IndicatorView";
+import { ModelSelectionQuery } from "./ModelSelection";
 
 // jsdom cannot render Plotly; the stub records which traces the chart was given.
 vi.mock("./PlotlyChart", () => ({
@@ -23,9 +24,16 @@ function viewMock(result: MockLink.MockedResponse["result"], variables = { id: "
   return { request: { query: IndicatorViewQuery, variables }, result };
 }
 
+const selectionMock = (result: MockLink.MockedResponse["result"] = { data: selectionResult() }) => ({
+  request: { query: ModelSelectionQuery, variables: { id: "DGS10" } },
+  result,
+});
+
+/** Renders with the given mocks plus, unless one is given, the model selection's answer. */
 function renderView(mocks: MockLink.MockedResponse[], props: Partial<Parameters<typeof IndicatorView>[0]> = {}) {
+  const hasSelection = mocks.some((m) => m.request.query === ModelSelectionQuery);
   return render(
-    <MockedProvider mocks={mocks} cache={createCache()}>
+    <MockedProvider mocks={hasSelection ? mocks : [...mocks, selectionMock()]} cache={createCache()}>
       <IndicatorView id="DGS10" window={openWindow} showForecast {...props} />
     </MockedProvider>,
   );
@@ -42,7 +50,35 @@ describe("IndicatorView", () => {
     expect(plot).toHaveTextContent("DGS10|95% interval|80% interval|Forecast (mean)");
     expect(plot).toHaveAttribute("data-y-title", "Percent");
     expect(screen.getByRole("heading", { level: 2, name: /10-Year Constant Maturity/ })).toBeInTheDocument();
-    expect(screen.getByText(/Forecast:/)).toHaveTextContent("ets");
+    expect(screen.getByText(/Forecast:/)).toHaveTextContent("ETS(A,Ad,N)");
+  });
+
+  it("explains the chosen model next to the chart", async () => {
+    renderView([viewMock({ data: indicatorResult() })]);
+    const selection = await screen.findByRole("region", { name: "Model selection" });
+    expect(await within(selection).findByText(/Chosen:/)).toHaveTextContent("Chosen: ETS(A,Ad,N)");
+    const chosen = within(selection).getAllByRole("row").filter((row) => row.classList.contains("chosen"));
+    expect(chosen).toHaveLength(1);
+    expect(chosen[0]).toHaveTextContent("ETS(A,Ad,N)");
+    expect(within(selection).getByText(/Backtest cutoffs/)).toHaveTextContent("2024-03-29");
+    // The chart and the selection share the run's forecast in the cache: the footnote keeps it.
+    expect(screen.getByText(/Forecast:/)).toHaveTextContent("ETS(A,Ad,N), 2 steps");
+  });
+
+  it("leaves the model selection out when the forecast is switched off or absent", async () => {
+    renderView([viewMock({ data: indicatorResult() })], { showForecast: false });
+    await screen.findByTestId("plot");
+    expect(screen.queryByRole("region", { name: "Model selection" })).not.toBeInTheDocument();
+  });
+
+  it("keeps the chart when only the model selection fails", async () => {
+    renderView([
+      viewMock({ data: indicatorResult() }),
+      selectionMock({ data: null, errors: [{ message: "boom", extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "r-9" } }] }),
+    ]);
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not load the model selection: Server error");
+    expect(screen.getByTestId("plot")).toHaveTextContent("Forecast (mean)");
   });
 
   it("renders the window statistics", async () => {

@@ -3,6 +3,7 @@ import { graphql } from "../gql";
 import { buildTraces } from "../lib/traces";
 import { windowReachesLatest, type DateWindow } from "../lib/window";
 import { ErrorNotice } from "./ErrorNotice";
+import { ModelSelection } from "./ModelSelection";
 import { StatsPanel } from "./StatsPanel";
 import { TimeSeriesChart } from "./TimeSeriesChart";
 
@@ -104,6 +105,7 @@ export function IndicatorView({ id, window, showForecast }: Props) {
         ) : null}
       </div>
       <StatsPanel stats={indicator.stats} unitsShort={indicator.unitsShort} />
+      {showForecast && indicator.forecast ? <ModelSelection id={indicator.id} /> : null}
     </div>
   );
 }

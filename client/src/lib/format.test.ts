@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatNumber } from "./format";
+import { formatCount, formatNumber, formatPercent, formatShare } from "./format";
 
 describe("formatNumber", () => {
   it("shows a dash for missing statistics", () => {
@@ -14,5 +14,21 @@ describe("formatNumber", () => {
     expect(formatNumber(0.0012345)).toBe("0.00123");
     expect(formatNumber(0)).toBe("0");
     expect(formatCount(16234)).toBe("16,234");
+  });
+});
+
+describe("backtest metric formatting", () => {
+  it("shows interval coverage (a share) as a whole percentage", () => {
+    expect(formatShare(0.8)).toBe("80%");
+    expect(formatShare(0.956)).toBe("96%");
+    expect(formatShare(1)).toBe("100%");
+    expect(formatShare(null)).toBe("—");
+  });
+
+  it("shows sMAPE (already in percent) with one decimal", () => {
+    expect(formatPercent(12.345)).toBe("12.3%");
+    expect(formatPercent(0)).toBe("0%");
+    expect(formatPercent(Number.POSITIVE_INFINITY)).toBe("—");
+    expect(formatPercent(undefined)).toBe("—");
   });
 });

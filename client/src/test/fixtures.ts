@@ -1,4 +1,4 @@
-import type { IndicatorViewQuery } from "../gql/graphql";
+import type { IndicatorViewQuery, ModelSelectionQuery } from "../gql/graphql";
 
 type IndicatorData = IndicatorViewQuery["indicator"];
 
@@ -29,7 +29,7 @@ export function indicatorResult(overrides: Partial<IndicatorData> = {}): { indic
     forecast: {
       __typename: "Forecast",
       runId: "run-1",
-      model: "ets",
+      model: "ETS(A,Ad,N)",
       createdAt: "2024-04-02T06:00:00Z",
       dates: ["2024-05-01", "2024-06-01"],
       mean: [4.25, 4.3],
@@ -41,4 +41,41 @@ export function indicatorResult(overrides: Partial<IndicatorData> = {}): { indic
     ...overrides,
   };
   return { indicator: indicator as IndicatorData };
+}
+
+type SelectionData = ModelSelectionQuery["indicator"];
+type Candidate = NonNullable<SelectionData["forecast"]>["selection"]["candidates"][number];
+
+function candidate(fields: Omit<Candidate, "__typename">): Candidate {
+  return { __typename: "ForecastCandidate", ...fields } as Candidate;
+}
+
+/** A ModelSelection result for the forecast of `indicatorResult()` (same run), ordered as the
+ * API orders candidates: by rank, unranked last. */
+export function selectionResult(
+  overrides: Partial<NonNullable<SelectionData["forecast"]>["selection"]> = {},
+  id = "DGS10",
+): { indicator: SelectionData } {
+  const selection = {
+    __typename: "ForecastSelection",
+    chosen: "ets",
+    spec: "ETS(A,Ad,N)",
+    horizon: 22,
+    windows: 3,
+    cutoffs: ["2024-01-31", "2024-02-29", "2024-03-29"],
+    candidates: [
+      candidate({ label: "ets", spec: "ETS(A,Ad,N)", selected: true, rank: 1, mase: 0.8123, smape: 3.456, coverage80: 0.79, coverage95: 0.955, note: null }),
+      candidate({ label: "arima", spec: "ARIMA(1,1,0)", selected: false, rank: 2, mase: 0.9, smape: 4.01, coverage80: 0.7, coverage95: 0.9, note: "failed in 1 of 3 windows" }),
+      candidate({ label: "naive", spec: "Naive", selected: false, rank: 3, mase: 1, smape: 4.5, coverage80: 0.85, coverage95: 0.97, note: null }),
+      candidate({ label: "snaive", spec: null, selected: false, rank: null, mase: null, smape: null, coverage80: null, coverage95: null, note: "excluded: the series has no seasonal period" }),
+    ],
+    ...overrides,
+  };
+  return {
+    indicator: {
+      __typename: "Indicator",
+      id,
+      forecast: { __typename: "Forecast", runId: "run-1", model: "ETS(A,Ad,N)", selection },
+    } as SelectionData,
+  };
 }

@@ -1,9 +1,9 @@
 -- grain: one row per basis × series pair (series_a < series_b) × point date both series have:
---   daily:   two daily series (frequency_short D) on an observation date both have a value;
+--   daily:   two daily series (int_daily_observations) on an observation date both have a value;
 --   monthly: two series observed monthly or more often (int_monthly_values) on a month both
 --            have (point_date = the month's first day).
--- The aligned points mart_correlations aggregates three times (pair end, window means, centred
--- sums): a table, so MariaDB joins the ~700k daily points once instead of once per pass.
+-- The aligned points mart_correlations reads three times (pair end, the anchor values at it, the
+-- windows' sums): a table, so MariaDB joins the ~700k daily points once instead of once per read.
 
 {{ config(
     materialized='table',
@@ -12,32 +12,12 @@
 
 with
 
-observations as (
-    select * from {{ ref('mart_observations') }}
-),
-
-series as (
-    select * from {{ ref('stg_fred__series') }}
+daily_observations as (
+    select * from {{ ref('int_daily_observations') }}
 ),
 
 monthly_values as (
     select * from {{ ref('int_monthly_values') }}
-),
-
-daily_series as (
-    select series_id
-    from series
-    where frequency_short = 'D'
-),
-
-daily_values as (
-    select
-        observations.series_id,
-        observations.obs_date,
-        observations.value
-    from observations
-    inner join daily_series
-        on observations.series_id = daily_series.series_id
 ),
 
 daily_pairs as (
@@ -48,8 +28,8 @@ daily_pairs as (
         a.obs_date as point_date,
         a.value as x,
         b.value as y
-    from daily_values as a
-    inner join daily_values as b
+    from daily_observations as a
+    inner join daily_observations as b
         on a.obs_date = b.obs_date
         and a.series_id < b.series_id
 ),

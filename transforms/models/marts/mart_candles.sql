@@ -1,5 +1,6 @@
 -- grain: one row per daily series × period (W = ISO week starting Monday, M = calendar month)
--- × period_start, for every period holding at least one observation of mart_observations.
+-- × period_start, for every period holding at least one observation of int_daily_observations
+-- (the daily series' rows of mart_observations).
 -- open/close are the values at the period's first/last observation date, high/low its
 -- extremes; period_end is the period's last calendar day (Sunday, or the month's last day).
 
@@ -7,23 +8,8 @@
 
 with
 
-observations as (
-    select * from {{ ref('mart_observations') }}
-),
-
-series as (
-    select * from {{ ref('stg_fred__series') }}
-),
-
-daily as (
-    select
-        observations.series_id,
-        observations.obs_date,
-        observations.value
-    from observations
-    inner join series
-        on observations.series_id = series.series_id
-    where series.frequency_short = 'D'
+daily_observations as (
+    select * from {{ ref('int_daily_observations') }}
 ),
 
 periods as (
@@ -33,7 +19,7 @@ periods as (
         {{ period_start('week', 'obs_date') }} as period_start,
         obs_date,
         value
-    from daily
+    from daily_observations
 
     union all
 
@@ -43,7 +29,7 @@ periods as (
         {{ period_start('month', 'obs_date') }} as period_start,
         obs_date,
         value
-    from daily
+    from daily_observations
 ),
 
 ranked as (

@@ -1,5 +1,6 @@
--- grain: one row per daily series (stg_fred__series.frequency_short = 'D') × observation date of
--- mart_observations, with trailing technical indicators over the series' own observations
+-- grain: one row per daily series × observation date of int_daily_observations (the rows of
+-- mart_observations whose series has stg_fred__series.frequency_short = 'D'), with trailing
+-- technical indicators over the series' own observations
 -- (rows, not calendar days: a holiday without a value is simply not a row).
 --
 --   sma_n           mean of the last n values (this one included); NULL until n exist
@@ -20,23 +21,8 @@
 
 with
 
-observations as (
-    select * from {{ ref('mart_observations') }}
-),
-
-series as (
-    select * from {{ ref('stg_fred__series') }}
-),
-
-daily as (
-    select
-        observations.series_id,
-        observations.obs_date,
-        observations.value
-    from observations
-    inner join series
-        on observations.series_id = series.series_id
-    where series.frequency_short = 'D'
+daily_observations as (
+    select * from {{ ref('int_daily_observations') }}
 ),
 
 lagged as (
@@ -45,7 +31,7 @@ lagged as (
         obs_date,
         value,
         lag(value) over ({{ by_date }}) as previous_value
-    from daily
+    from daily_observations
 ),
 
 returns as (
