@@ -40,6 +40,11 @@ FPTEST: dict[date, list[tuple[date, float | None]]] = {
 }
 
 
+# 260 * ln(15.18) = 707: the power itself is a finite double, times 100 it is not. MariaDB
+# raised "DOUBLE value is out of range" here and failed the whole build.
+FPJUMP = {date(2021, 1, 4): 1.0, date(2021, 1, 5): 15.18}
+
+
 @dataclass(frozen=True)
 class Built:
     backend: str
@@ -55,6 +60,7 @@ def _load(engine: sa.Engine, real: dict[str, pd.Series]) -> None:
         series_row("FPTEST", title="revisions and gaps"),
         series_row("FPONE", title="one value"),
         series_row("FPEMPTY", title="only missing values"),
+        series_row("FPJUMP", title="a jump whose compounded rate overflows"),
     ]
     rows = []
     for sid, values in real.items():
@@ -81,6 +87,8 @@ def _load(engine: sa.Engine, real: dict[str, pd.Series]) -> None:
             observation_row("FPTEST", day, value, realtime_start=start) for start, value in vintages
         ]
     rows.append(observation_row("FPONE", date(2021, 1, 1), 42.5, realtime_start=date(2021, 2, 1)))
+    for day, value in FPJUMP.items():
+        rows.append(observation_row("FPJUMP", day, value, realtime_start=date(2021, 2, 1)))
     rows.append(
         observation_row(
             "FPEMPTY",
@@ -191,6 +199,16 @@ def test_series_stats_match_pandas_on_real_series(built: Built, series_id: str) 
         assert math.isclose(getattr(row, column), want, rel_tol=REL_TOL), (column, row, want)
 
 
+def test_a_compounded_rate_beyond_a_double_is_null_not_an_error(built: Built) -> None:
+    (row,) = _rows(
+        built.engine,
+        "select pch, pca from mart_observation_transforms"
+        " where series_id = 'FPJUMP' and obs_date = :d",
+        d=date(2021, 1, 5),
+    )
+    assert row.pch == pytest.approx(1418.0) and row.pca is None
+
+
 def test_single_observation_has_no_sample_variance(built: Built) -> None:
     (row,) = _rows(built.engine, "select * from mart_series_stats where series_id = 'FPONE'")
     assert (row.n_obs, row.mean, row.variance, row.stddev) == (1, 42.5, None, None)
@@ -198,7 +216,7 @@ def test_single_observation_has_no_sample_variance(built: Built) -> None:
 
 def test_dim_series_reports_freshness_and_keeps_series_without_values(built: Built) -> None:
     rows = {r.series_id: r for r in _rows(built.engine, "select * from dim_series")}
-    assert set(rows) == {*REAL_SERIES, "FPTEST", "FPONE", "FPEMPTY"}
+    assert set(rows) == {*REAL_SERIES, "FPTEST", "FPONE", "FPEMPTY", "FPJUMP"}
     empty = rows["FPEMPTY"]
     assert (empty.n_obs, empty.first_obs_date, empty.last_obs_date) == (0, None, None)
     assert empty.last_ingested_at == REVISED_AT

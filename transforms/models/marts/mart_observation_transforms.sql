@@ -15,8 +15,10 @@
 {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', index_base_date) %}
     {{ exceptions.raise_compiler_error("var index_base_date must be an ISO date, got '" ~ index_base_date ~ "'") }}
 {%- endif %}
-{#- ln of the largest double is 709.78: a larger n·ln(ratio) overflows (MariaDB raises). #}
-{%- set max_ln_double = 709 %}
+{#- ln of the largest double is 709.78, and pca multiplies the power by 100 (ln 100 = 4.61):
+    above 705, (ratio^n - 1) * 100 overflows, which MariaDB raises as an error and DuckDB
+    turns into inf. Such a rate is NULL (not representable), as for a negative ratio. #}
+{%- set max_ln_double = 705 %}
 {#- Day 0 of the year-ago timeline: before any observation. #}
 {%- set epoch = '1000-01-01' %}
 
