@@ -142,15 +142,7 @@ def infer_frequency(dates: pd.Index | Sequence[date]) -> str:
     if len(index) < 2:
         raise UnknownFrequencyError("cannot infer a frequency from fewer than 2 dates")
     median_days = float(np.median(np.diff(index.values.astype("datetime64[D]")).astype(np.int64)))
-    for upper, code in (
-        (4, "D"),
-        (10, "W"),
-        (17, "BW"),
-        (45, "M"),
-        (135, "Q"),
-        (270, "SA"),
-        (500, "A"),
-    ):
+    for upper, code in _SPACING_LIMITS:
         if median_days <= upper:
             return code
     raise UnknownFrequencyError(f"median spacing of {median_days:.0f} days matches no frequency")

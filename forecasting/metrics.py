@@ -1,4 +1,4 @@
-"""Forecast accuracy metrics on a holdout. Pure numpy; ``None`` when a metric is undefined."""
+"""Forecast accuracy metrics on a holdout, in numpy; ``None`` when a metric is undefined."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-METRIC_NAMES = ("mae", "rmse", "smape", "mase", "coverage_80", "coverage_95")
+from models.tables import FORECAST_METRICS
+
+#: The metric names, as the forecast tables' columns spell them.
+METRIC_NAMES = FORECAST_METRICS
 
 
 def _finite_or_none(value: float) -> float | None:

@@ -137,18 +137,12 @@ def _tasks(
     info: Sequence[SeriesInfo], history: pd.DataFrame, horizon: int | None, config: ForecastConfig
 ) -> Iterator[_Task]:
     groups = {str(sid): g for sid, g in history.groupby("series_id", sort=False)}
+    empty = history.iloc[0:0]
     for row in info:
-        group = groups.get(row.series_id)
-        dates = np.asarray(group["obs_date"], dtype="datetime64[ns]") if group is not None else None
-        values = group["value"].to_numpy(dtype=float) if group is not None else None
-        yield _Task(
-            row.series_id,
-            row.freq,
-            dates if dates is not None else np.array([], dtype="datetime64[ns]"),
-            values if values is not None else np.array([], dtype=float),
-            horizon,
-            config,
-        )
+        group = groups.get(row.series_id, empty)
+        dates = np.asarray(group["obs_date"], dtype="datetime64[ns]")
+        values = group["value"].to_numpy(dtype=float)
+        yield _Task(row.series_id, row.freq, dates, values, horizon, config)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

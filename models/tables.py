@@ -74,6 +74,16 @@ ingest_run_series = sa.Table(
 
 # --- forecast layer (written only by forecasting) ----------------------------------------
 
+#: Backtest accuracy, per candidate (averaged over windows) and per window; the names are
+#: ``forecasting.metrics.METRIC_NAMES``. NULL where a metric is undefined.
+FORECAST_METRICS = ("mae", "rmse", "smape", "mase", "coverage_80", "coverage_95")
+
+
+def _metric_columns() -> list[sa.Column[float]]:
+    """Fresh columns each call: a Column belongs to one table."""
+    return [sa.Column(name, sa.Double, nullable=True) for name in FORECAST_METRICS]
+
+
 forecast_runs = sa.Table(
     "forecast_runs",
     metadata,
@@ -119,12 +129,7 @@ forecast_models = sa.Table(
     sa.Column("rank", sa.Integer, nullable=True, comment="1 = selected; NULL = not scored"),
     sa.Column("windows", sa.Integer, nullable=True, comment="backtest windows scored"),
     sa.Column("params", sa.Text, nullable=True, comment="JSON: fitted parameters"),
-    sa.Column("mae", sa.Double, nullable=True),
-    sa.Column("rmse", sa.Double, nullable=True),
-    sa.Column("smape", sa.Double, nullable=True),
-    sa.Column("mase", sa.Double, nullable=True),
-    sa.Column("coverage_80", sa.Double, nullable=True),
-    sa.Column("coverage_95", sa.Double, nullable=True),
+    *_metric_columns(),
     sa.Column("n_obs", sa.Integer, nullable=False),
     sa.Column("note", sa.Text, nullable=True),
 )
@@ -139,12 +144,7 @@ forecast_backtests = sa.Table(
     sa.Column("cutoff", sa.Date, primary_key=True, comment="last date of the training set"),
     sa.Column("n_train", sa.Integer, nullable=False),
     sa.Column("horizon", sa.Integer, nullable=False, comment="points scored after the cutoff"),
-    sa.Column("mae", sa.Double, nullable=True),
-    sa.Column("rmse", sa.Double, nullable=True),
-    sa.Column("smape", sa.Double, nullable=True),
-    sa.Column("mase", sa.Double, nullable=True),
-    sa.Column("coverage_80", sa.Double, nullable=True),
-    sa.Column("coverage_95", sa.Double, nullable=True),
+    *_metric_columns(),
 )
 
 # --- app state ---------------------------------------------------------------------------

@@ -166,14 +166,18 @@ def test_fill_policies_fill_short_gaps_only(db_url: str) -> None:
     assert math.isclose(linear[_day(5)], 10.0 + 10.0 * 4 / 10)
 
 
+def _insert_nopolicy(engine: sa.Engine) -> None:
+    """The hand-made series without a catalog fill policy, as one vintage."""
+    rows = [
+        observation_row("NOPOLICY", _day(n), v, realtime_start=D0) for n, v in HAND["NOPOLICY"][1]
+    ]
+    _insert(engine, ["NOPOLICY"], rows)
+
+
 def test_default_vars_fill_nothing(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        rows = [
-            observation_row("NOPOLICY", _day(n), v, realtime_start=D0)
-            for n, v in HAND["NOPOLICY"][1]
-        ]
-        _insert(engine, ["NOPOLICY"], rows)
+        _insert_nopolicy(engine)
         _build(db_url)
         got = _frame(engine, "select * from mart_observations order by obs_date")
         filled = _frame(engine, "select * from int_observations_filled")
@@ -313,11 +317,7 @@ def _policy_args(policy: dict[str, Any]) -> dict[str, Any]:
 def test_changing_a_fill_policy_rebuilds_the_series_without_full_refresh(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        rows = [
-            observation_row("NOPOLICY", _day(n), v, realtime_start=D0)
-            for n, v in HAND["NOPOLICY"][1]
-        ]
-        _insert(engine, ["NOPOLICY"], rows)
+        _insert_nopolicy(engine)
         _build(db_url)
         _build(db_url, {"fill_policies": {"NOPOLICY": {"method": "linear", "max_gap": 1}}})
         got = _frame(engine, "select obs_date, value, is_filled from mart_observations")
