@@ -1,69 +1,25 @@
-"""Shared fixtures: a fresh, migrated database per test on DuckDB and (when configured) MariaDB.
-
-MariaDB/MySQL tests run when ``FREDPIPE_TEST_MYSQL_URL`` is set (CI sets it); each test gets a
-database of its own so suites can run side by side. Real connections only, no mocks.
-"""
+"""Shared fixtures: a fresh, migrated database per test on DuckDB and (when configured) MariaDB,
+the real FRED files, Redis, and the CI guard. Builders live in ``tests.support``."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from models.engine import make_engine
 from models.migrate import upgrade
-from tests.dbt_support import RealMarts
-
-MYSQL_URL = os.environ.get("FREDPIPE_TEST_MYSQL_URL")
-REDIS_URL = os.environ.get("FREDPIPE_TEST_REDIS_URL")
-REAL_DATA_DIR = os.environ.get("FREDPIPE_REAL_DATA_DIR")
-
-BACKENDS = [
-    "duckdb",
-    pytest.param(
-        "mysql",
-        marks=[
-            pytest.mark.mysql,
-            pytest.mark.skipif(not MYSQL_URL, reason="FREDPIPE_TEST_MYSQL_URL is not set"),
-        ],
-    ),
-]
-
-
-def _fresh_mysql_database() -> tuple[str, sa.Engine]:
-    assert MYSQL_URL
-    admin = sa.create_engine(MYSQL_URL)
-    name = f"fp_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
-    url = make_url(MYSQL_URL).set(database=name).render_as_string(hide_password=False)
-    return url, admin
-
-
-def _drop_mysql_database(admin: sa.Engine, url: str) -> None:
-    name = make_url(url).database
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
-    admin.dispose()
-
-
-@contextmanager
-def fresh_database(backend: str, directory: Path) -> Iterator[str]:
-    """A URL to a new, empty database: a DuckDB file in ``directory`` or a MariaDB database."""
-    if backend == "duckdb":
-        yield f"duckdb:///{directory / 'test.duckdb'}"
-        return
-    url, admin = _fresh_mysql_database()
-    try:
-        yield url
-    finally:
-        _drop_mysql_database(admin, url)
+from tests.support.databases import (
+    BACKENDS,
+    IN_CI,
+    MYSQL_URL,
+    REAL_DATA_DIR,
+    REDIS_URL,
+    fresh_database,
+)
+from tests.support.dbt import RealMarts
 
 
 @pytest.fixture(params=BACKENDS)
@@ -114,7 +70,7 @@ def real_marts(
     once per backend and session; golden tests read it and never write."""
     from flows.dbt_runner import dbt_build
     from models.settings import load_settings
-    from tests.dbt_support import load_real_series
+    from tests.support.dbt import load_real_series
 
     if not REAL_DATA_DIR:
         pytest.skip("FREDPIPE_REAL_DATA_DIR is not set (points at ../shared/fred)")
@@ -141,9 +97,32 @@ def real_marts(
             engine.dispose()
 
 
+def _unreachable_services() -> list[str]:
+    """Which configured services do not answer a real round trip (a query, a PING)."""
+    import redis
+
+    problems = []
+    if MYSQL_URL:
+        try:
+            engine = sa.create_engine(MYSQL_URL, connect_args={"connect_timeout": 5})
+            with engine.connect() as conn:
+                conn.execute(sa.text("select 1"))
+            engine.dispose()
+        except sa.exc.SQLAlchemyError as exc:
+            problems.append(f"MariaDB at FREDPIPE_TEST_MYSQL_URL does not answer: {exc}")
+    if REDIS_URL:
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_timeout=5, socket_connect_timeout=5).ping()
+        except redis.RedisError as exc:
+            problems.append(f"Redis at FREDPIPE_TEST_REDIS_URL does not answer: {exc}")
+    if REAL_DATA_DIR and not (Path(REAL_DATA_DIR) / "DGS10.csv").exists():
+        problems.append(f"FREDPIPE_REAL_DATA_DIR={REAL_DATA_DIR} holds no DGS10.csv")
+    return problems
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """In CI a missing service is a failure, not a skip."""
-    if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+    """In CI a missing or silent service is a failure, not a skip."""
+    if not IN_CI:
         return
     missing = [
         name
@@ -156,3 +135,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     ]
     if missing:
         raise pytest.UsageError(f"CI=true but {', '.join(missing)} not set: .ci/run sets them")
+    problems = _unreachable_services()
+    if problems:
+        raise pytest.UsageError("CI=true but " + "; ".join(problems))

@@ -22,8 +22,8 @@ from ingest.catalog import load_catalog
 from ingest.demo_data import demo_series
 from ingest.sandbox.server import running_sandbox
 from models.settings import SANDBOX_API_KEY
-from tests.conftest import BACKENDS, fresh_database
-from tests.e2e.helpers import REPO, chromium_path, cli_env, graphql, run_cli, serving
+from tests.support.cli import REPO, chromium_path, cli_env, graphql, run_cli, serving
+from tests.support.databases import BACKENDS, IN_CI, fresh_database
 
 pytestmark = pytest.mark.e2e
 
@@ -192,7 +192,7 @@ def _browser_check(deployed: Deployed, script: str, path: str, shot: Path) -> No
         pytest.skip("the browser checks run once, on the embedded default")
     browser = chromium_path()
     if browser is None:
-        if os.environ.get("CI"):
+        if IN_CI:
             pytest.fail("chromium is required in CI (.ci/run installs it)")
         pytest.skip("no chromium on this machine (apt-get install chromium)")
     if not (REPO / "client" / "dist" / "index.html").exists():

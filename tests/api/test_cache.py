@@ -1,0 +1,151 @@
+"""Response cache: repeats are served from the cache until the data version moves.
+
+The proofs change the mart data *without* a bump (the cached answer must survive) and then
+bump (the new data must appear), on both databases with the memory cache and real Redis.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from graphql_api.cache import Cache, MemoryCache, RedisCache, cache_key
+from graphql_api.version_probe import VersionProbe
+from models import marts
+from models.engine import make_engine
+from models.migrate import upgrade
+from models.versioning import bump_version
+from tests.support.api_data import api_client, seed
+
+Q = '{ dataVersion indicator(id: "GDP") { stats { count } observations { values } } }'
+
+
+@pytest.fixture
+def redis_cache(redis_url: str) -> Iterator[RedisCache]:
+    cache = RedisCache(redis_url, ttl_seconds=60, prefix=f"fredpipe-test:{uuid.uuid4().hex}:")
+    yield cache
+    for key in cache.client.scan_iter(match=cache.prefix + "*"):
+        cache.client.delete(key)
+
+
+def _change_data_without_bump(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(f"UPDATE {marts.SERIES_STATS} SET n_obs = 999 WHERE series_id = 'GDP'")
+        )
+        conn.execute(sa.text(f"DELETE FROM {marts.OBSERVATIONS} WHERE series_id = 'GDP'"))
+    engine.dispose()
+
+
+def _assert_repeat_cached_until_bump(url: str, tmp_path: Path, cache: Cache) -> None:
+    seed(url)
+    with api_client(url, tmp_path, cache) as client:
+        first = client.post("/graphql", json={"query": Q})
+        assert first.headers["x-cache"] == "miss"
+        _change_data_without_bump(url)
+        second = client.post("/graphql", json={"query": Q})
+        assert second.headers["x-cache"] == "hit"
+        assert second.json() == first.json()
+        assert first.json()["data"]["indicator"]["stats"]["count"] == 45
+
+        engine = make_engine(url)
+        assert bump_version(engine, "test") == 2
+        engine.dispose()
+        third = client.post("/graphql", json={"query": Q})
+        assert third.headers["x-cache"] == "miss"
+        data = third.json()["data"]
+        assert data["dataVersion"] == 2
+        assert data["indicator"]["stats"]["count"] == 999
+        assert data["indicator"]["observations"]["values"] == []
+
+
+def test_memory_cache_serves_repeats_and_bump_invalidates(db_url: str, tmp_path: Path) -> None:
+    _assert_repeat_cached_until_bump(db_url, tmp_path, MemoryCache(300))
+
+
+@pytest.mark.redis
+def test_redis_cache_serves_repeats_and_bump_invalidates(
+    db_url: str, tmp_path: Path, redis_cache: RedisCache
+) -> None:
+    _assert_repeat_cached_until_bump(db_url, tmp_path, redis_cache)
+    keys = [k.decode() for k in redis_cache.client.scan_iter(match=redis_cache.prefix + "*")]
+    assert sorted(k.removeprefix(redis_cache.prefix)[:3] for k in keys) == ["v1:", "v2:"]
+    assert all(0 < redis_cache.client.ttl(k) <= 60 for k in keys)
+
+
+def test_variables_are_part_of_the_key(db_url: str, tmp_path: Path) -> None:
+    seed(db_url)
+    q = "query($id: ID!) { indicator(id: $id) { id } }"
+    with api_client(db_url, tmp_path) as client:
+        a = client.post("/graphql", json={"query": q, "variables": {"id": "DGS10"}})
+        b = client.post("/graphql", json={"query": q, "variables": {"id": "GDP"}})
+    assert b.headers["x-cache"] == "miss"
+    assert (a.json()["data"]["indicator"]["id"], b.json()["data"]["indicator"]["id"]) == (
+        "DGS10",
+        "GDP",
+    )
+
+
+def test_errors_are_not_cached(db_url: str, tmp_path: Path) -> None:
+    seed(db_url)
+    with api_client(db_url, tmp_path) as client:
+        for _ in range(2):
+            response = client.post("/graphql", json={"query": '{ indicator(id: "X") { id } }'})
+            assert response.headers["x-cache"] == "miss"
+
+
+def test_cache_key_names_version_and_separates_parts() -> None:
+    assert cache_key(7, "q", {}).startswith("v7:")
+    assert cache_key(7, "q", {"a": 1}) != cache_key(7, "q", {"a": 2})
+    assert cache_key(7, "q", {}) != cache_key(8, "q", {})
+
+
+def test_memory_cache_expires() -> None:
+    cache = MemoryCache(ttl_seconds=0.05)
+    cache.set("k", "v")
+    assert cache.get("k") == "v"
+    time.sleep(0.1)
+    assert cache.get("k") is None
+
+
+@pytest.mark.redis
+def test_redis_cache_round_trip(redis_cache: RedisCache) -> None:
+    redis_cache.set("k", "välue")
+    assert redis_cache.get("k") == "välue"
+    assert redis_cache.get("absent") is None
+
+
+def test_redis_outage_degrades_to_miss() -> None:
+    cache = RedisCache("redis://127.0.0.1:1/0", ttl_seconds=5)
+    cache.set("k", "v")
+    assert cache.get("k") is None
+    with pytest.raises(redis.RedisError):
+        cache.client.ping()
+
+
+def test_duckdb_version_probe_notices_a_bump(tmp_path: Path) -> None:
+    url = f"duckdb:///{tmp_path / 'probe.duckdb'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    bump_version(engine, "a")
+    probe = VersionProbe.for_engine(engine)
+    assert probe is not None
+    before = probe.fingerprint()
+    probe.remember(before, 1)
+    assert probe.lookup(probe.fingerprint()) == 1
+    bump_version(engine, "b")
+    assert probe.fingerprint() != before
+    assert probe.lookup(probe.fingerprint()) is None
+    engine.dispose()
+
+
+def test_version_probe_only_for_duckdb_files(tmp_path: Path) -> None:
+    assert VersionProbe.for_engine(make_engine("duckdb:///:memory:")) is None
+    assert VersionProbe.for_engine(make_engine("mysql+pymysql://u@127.0.0.1:1/db")) is None

@@ -1,0 +1,100 @@
+"""REST extras, OpenAPI docs, health and client serving."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graphql_api.app import create_app
+from graphql_api.cache import MemoryCache
+from models.settings import load_settings
+from tests.support.api_data import Dataset, api_client, seed
+
+
+@pytest.fixture
+def data(db_url: str) -> Dataset:
+    return seed(db_url)
+
+
+@pytest.fixture
+def client(db_url: str, data: Dataset, tmp_path: Path) -> Iterator[TestClient]:
+    with api_client(db_url, tmp_path) as c:
+        yield c
+
+
+def test_list_indicators(client: TestClient) -> None:
+    body = client.get("/api/v1/indicators").json()
+    assert [i["id"] for i in body] == ["DGS10", "DGS2", "GDP"]
+    assert body[0]["frequency_short"] == "D"
+
+
+def test_observations_as_columns(client: TestClient, data: Dataset) -> None:
+    response = client.get(
+        "/api/v1/indicators/DGS2/observations", params={"start": "2020-03-01", "end": "2020-03-31"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    expected = data.window("DGS2", date(2020, 3, 1), date(2020, 3, 31))
+    assert body["dates"] == [d.isoformat() for d in expected["obs_date"]]
+    assert body["values"] == pytest.approx(expected["value"].tolist())
+
+
+def test_rest_errors(client: TestClient) -> None:
+    missing = client.get("/api/v1/indicators/NOPE/observations")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "NOT_FOUND"
+    inverted = client.get(
+        "/api/v1/indicators/DGS10/observations", params={"start": "2021-01-01", "end": "2020-01-01"}
+    )
+    assert inverted.status_code == 400
+    assert inverted.json()["code"] == "BAD_USER_INPUT"
+    assert client.get("/api/v1/indicators/GDP").json()["observation_count"] == 45
+
+
+def test_docs_and_openapi_list_rest_paths(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/v1/indicators" in paths
+    assert "/api/v1/indicators/{series_id}/observations" in paths
+    assert "/healthz" in paths
+
+
+def test_healthz_reports_database_and_version(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "database": True, "dataVersion": 1}
+
+
+def test_healthz_when_database_is_unreachable(tmp_path: Path) -> None:
+    settings = load_settings(
+        database_url="mysql+pymysql://nobody@127.0.0.1:1/none", client_dist_dir=tmp_path
+    )
+    with TestClient(create_app(settings, cache=MemoryCache(1))) as c:
+        response = c.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] is False
+
+
+def test_root_points_to_graphql_without_client(client: TestClient) -> None:
+    body = client.get("/").json()
+    assert body["graphql"] == "/graphql"
+    assert body["docs"] == "/docs"
+
+
+def test_serves_built_client_with_spa_fallback(db_url: str, data: Dataset, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<html>fredpipe dashboard</html>")
+    (dist / "assets" / "app.js").write_text("console.log('hi')")
+    (tmp_path / "secret.txt").write_text("nope")
+    settings = load_settings(database_url=db_url, client_dist_dir=dist)
+    with TestClient(create_app(settings, cache=MemoryCache(1))) as c:
+        assert "dashboard" in c.get("/").text
+        assert c.get("/assets/app.js").text == "console.log('hi')"
+        assert "dashboard" in c.get("/indicators/DGS10").text
+        assert "nope" not in c.get("/../secret.txt").text
+        assert c.get("/api/v1/unknown").status_code == 404
+        assert c.get("/api/v1/indicators").status_code == 200
+        assert c.post("/graphql", json={"query": "{ dataVersion }"}).json()["data"]
