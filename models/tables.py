@@ -13,6 +13,10 @@ metadata = sa.MetaData()
 SERIES_ID = sa.String(64)
 RUN_ID = sa.String(36)
 
+#: The values of every ``status`` column (ingest runs, per-series ingest results, forecast runs).
+#: ``partial``: an ingest run where some series failed and others landed.
+RUNNING, SUCCESS, PARTIAL, FAILED = "running", "success", "partial", "failed"
+
 # --- raw layer (written only by ingest) -------------------------------------------------
 
 raw_series = sa.Table(
