@@ -254,7 +254,7 @@ def sandbox(
     rate_per_minute: Annotated[int, typer.Option(help="Requests per minute before 429")] = 120,
 ) -> None:
     """Serve a FRED-compatible API on 127.0.0.1 (for tests, demos and offline work)."""
-    from ingest.sandbox.server import serve_sandbox
+    from sandbox.server import serve_sandbox
 
     if data_dir is not None and not data_dir.is_dir():
         raise _fail(f"--data-dir {data_dir} is not a folder")
@@ -295,8 +295,8 @@ def demo(
     ] = True,
 ) -> None:
     """Run everything on embedded defaults against the sandbox's synthetic demo data."""
-    from ingest.demo_data import demo_series
-    from ingest.sandbox.server import running_sandbox
+    from sandbox.demo_data import demo_series
+    from sandbox.server import running_sandbox
     from models.settings import SANDBOX_API_KEY
 
     with running_sandbox() as fred_url:

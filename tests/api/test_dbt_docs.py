@@ -216,7 +216,7 @@ def test_pipeline_publishes_docs_and_a_docs_failure_is_only_a_warning(
     prefect_harness: None, tmp_path: Path
 ) -> None:
     from flows.pipeline import PipelineResult, pipeline
-    from ingest.sandbox.server import running_sandbox
+    from sandbox.server import running_sandbox
     from models.settings import SANDBOX_API_KEY
 
     blocked = tmp_path / "not-a-folder"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from ingest.sandbox.server import running_sandbox
+from sandbox.server import running_sandbox
 from models.engine import make_engine
 from models.settings import SANDBOX_API_KEY
 from tests.support.cli import cli_env, run_cli

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from flows.prefect_env import apply_prefect_defaults
-from ingest.sandbox.server import running_sandbox
+from sandbox.server import running_sandbox
 from models.engine import make_engine
 from models.settings import SANDBOX_API_KEY, load_settings, use_settings
 from tests.support.cli import cli_env, run_cli

@@ -134,7 +134,7 @@ def prefect_harness() -> Iterator[None]:
 
 def _hourly_csvs(folder: Path) -> None:
     """SP500 from the demo data, and a VIX-like series on the same days (the demo has none)."""
-    from ingest.demo_data import write_demo_csvs
+    from sandbox.demo_data import write_demo_csvs
 
     write_demo_csvs(folder)
     lines = (folder / "SP500.csv").read_text().splitlines()
@@ -162,7 +162,7 @@ async def _serve_one_run(deployment: RunnerDeployment) -> FlowRun:
 def test_hourly_deployment_run_executes_under_the_test_harness(
     prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ingest.sandbox.server import running_sandbox
+    from sandbox.server import running_sandbox
 
     (deployment,) = [d for d in build_deployments() if d.name == "ingest-hourly"]
     _hourly_csvs(tmp_path / "fred")

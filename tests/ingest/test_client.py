@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ingest.demo_data import demo_series
+from sandbox.demo_data import demo_series
 from ingest.fred_client import (
     FredAPIError,
     FredClient,
@@ -18,7 +18,7 @@ from ingest.fred_client import (
     SeriesNotFoundError,
     error_from_response,
 )
-from ingest.sandbox.server import running_sandbox
+from sandbox.server import running_sandbox
 from models.settings import SANDBOX_API_KEY
 
 NOT_FOUND_XML = (

@@ -20,8 +20,8 @@ from ingest.fred_client import (
     SeriesNotFoundError,
     parse_retry_after,
 )
-from ingest.sandbox.faults import Fault
-from ingest.sandbox.server import SandboxURL, running_sandbox
+from sandbox.faults import Fault
+from sandbox.server import SandboxURL, running_sandbox
 from models.settings import SANDBOX_API_KEY
 
 OBS = "series/observations"

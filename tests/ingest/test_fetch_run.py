@@ -8,13 +8,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from ingest.demo_data import demo_series
+from sandbox.demo_data import demo_series
 from ingest.fred_client import FredClient
 from ingest.loader import FAILED, PARTIAL, SUCCESS, SeriesResult
 from ingest.ratelimit import Budget, RequestLimiter
 from ingest.run import run_ingest
-from ingest.sandbox.faults import Fault
-from ingest.sandbox.server import running_sandbox
+from sandbox.faults import Fault
+from sandbox.server import running_sandbox
 from ingest.series_data import write_series_csv
 from models.settings import SANDBOX_API_KEY
 from models.tables import ingest_run_series, ingest_runs, raw_observations

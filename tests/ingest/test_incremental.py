@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flows import stages
 from ingest.incremental import last_observation_dates, plan_starts
 from ingest.loader import SeriesResult
-from ingest.sandbox.server import running_sandbox
+from sandbox.server import running_sandbox
 from models.engine import make_engine
 from models.settings import SANDBOX_API_KEY, load_settings, use_settings
 from models.tables import raw_observations

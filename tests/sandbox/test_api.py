@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.demo_data import demo_series
-from ingest.sandbox.formats import fred_json, series_body
-from ingest.sandbox.server import SandboxURL, running_sandbox
+from sandbox.demo_data import demo_series
+from sandbox.formats import fred_json, series_body
+from sandbox.server import SandboxURL, running_sandbox
 from ingest.series_data import read_series_csv
 from models.settings import SANDBOX_API_KEY
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingest import demo_data
-from ingest.demo_data import demo_series, us_market_holidays, write_demo_csvs
+from sandbox import demo_data
+from sandbox.demo_data import demo_series, us_market_holidays, write_demo_csvs
 from ingest.fred_facts import infer_frequency
 from ingest.series_data import read_series_csv
 

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from ingest.fred_client import FredClient, FredResponseError
-from ingest.sandbox.faults import Fault, FaultPlan
-from ingest.sandbox.limits import RateLimiter
-from ingest.sandbox.server import running_sandbox
+from sandbox.faults import Fault, FaultPlan
+from sandbox.limits import RateLimiter
+from sandbox.server import running_sandbox
 from models.settings import SANDBOX_API_KEY
 from tests.support.cli import free_port
 
@@ -91,7 +91,7 @@ def sandbox_process(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "TESTM.csv").write_text("date,value\n2024-01-01,1.25\n2024-02-01,2.5\n")
     port = free_port()
     code = (
-        "from pathlib import Path; from ingest.sandbox.server import serve_sandbox; "
+        "from pathlib import Path; from sandbox.server import serve_sandbox; "
         f"serve_sandbox(port={port}, data_dir=Path({str(tmp_path)!r}), rate_per_minute=1000)"
     )
     proc = subprocess.Popen(

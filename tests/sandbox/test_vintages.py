@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ingest.fred_client import FredClient
-from ingest.sandbox.server import running_sandbox
-from ingest.sandbox.vintages import REALTIME_MAX, REALTIME_MIN, VintageBook, read_vintages_csv
+from sandbox.server import running_sandbox
+from sandbox.vintages import REALTIME_MAX, REALTIME_MIN, VintageBook, read_vintages_csv
 from models.settings import SANDBOX_API_KEY
 
 D1, D2 = date(2024, 1, 1), date(2024, 2, 1)

@@ -32,11 +32,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ingest.sandbox import formats
-from ingest.sandbox.faults import DEFAULT_MALFORMED_BODY, Fault, FaultPlan
-from ingest.sandbox.limits import RateLimiter, RequestStats
-from ingest.sandbox.source import SeriesSource, make_source
-from ingest.sandbox.vintages import VintageBook, load_vintage_files
+from sandbox import formats
+from sandbox.faults import DEFAULT_MALFORMED_BODY, Fault, FaultPlan
+from sandbox.limits import RateLimiter, RequestStats
+from sandbox.source import SeriesSource, make_source
+from sandbox.vintages import VintageBook, load_vintage_files
 from ingest.series_data import SeriesData
 
 API_KEY_RE = re.compile(r"^[a-z0-9]{32}$")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
-from ingest.sandbox.app import SandboxState, create_app
+from sandbox.app import SandboxState, create_app
 
 LOOPBACK = "127.0.0.1"
 

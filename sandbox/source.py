@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from ingest.demo_data import demo_series
+from sandbox.demo_data import demo_series
 from ingest.fred_facts import facts_for, infer_frequency
 from ingest.series_data import SeriesData, SeriesInfo, read_series_csv
 
@@ -23,7 +23,7 @@ class SeriesSource(Protocol):
 
 
 class DemoSource:
-    """The project's synthetic demo series (``ingest.demo_data``)."""
+    """The project's synthetic demo series (``sandbox.demo_data``)."""
 
     def get(self, series_id: str) -> SeriesData | None:
         return demo_series().get(series_id)
