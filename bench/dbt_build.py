@@ -42,8 +42,8 @@ from ingest.catalog import load_catalog
 from ingest.csv_import import load_csv
 from ingest.loader import ObsRow, keep_open, store_series
 from ingest.series_data import SeriesInfo
-from models.repository import as_date
 from models.settings import load_settings
+from models.values import as_date
 
 OPEN_END = date(9999, 12, 31)
 #: the incremental build after a daily update must stay below this on MariaDB (catalog)

@@ -23,7 +23,7 @@ from graphql_api.request_id import RequestIdMiddleware, request_id_of
 from graphql_api.schema import schema
 from graphql_api.static import mount_client, mount_pointer
 from graphql_api.version_probe import VersionProbe
-from models import repository
+from models import series_repository
 from models.engine import make_engine
 from models.settings import Settings, get_settings
 
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
 def _health(engine: sa.Engine) -> dict[str, Any]:
     try:
         with engine.connect() as conn:
-            version = repository.data_version(conn)
+            version = series_repository.data_version(conn)
     except Exception as exc:  # any failure means "not reachable" to a probe
         log.warning("health check: database unreachable: %s", exc)
         return {"status": "degraded", "database": False, "dataVersion": None}

@@ -25,7 +25,7 @@ from tenacity import (
 )
 
 from graphql_api.version_probe import VersionProbe
-from models import repository
+from models import series_repository
 
 T = TypeVar("T")
 
@@ -77,12 +77,12 @@ class RequestDB:
 
     async def _read_version(self) -> int:
         if self._probe is None:
-            return await self.run(repository.data_version)
+            return await self.run(series_repository.data_version)
         fingerprint = self._probe.fingerprint()
         known = self._probe.lookup(fingerprint)
         if known is not None:
             return known
-        version = await self.run(repository.data_version)
+        version = await self.run(series_repository.data_version)
         self._probe.remember(fingerprint, version)
         return version
 

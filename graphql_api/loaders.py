@@ -15,16 +15,9 @@ import sqlalchemy as sa
 from strawberry.dataloader import DataLoader
 
 from graphql_api.db import RequestDB
-from models import repository
-from models.repository import (
-    BacktestWindow,
-    CandidateModel,
-    ForecastColumns,
-    RunSeries,
-    SeriesColumns,
-    SeriesMeta,
-    SeriesStats,
-)
+from models import forecast_repository, series_repository
+from models.forecast_repository import BacktestWindow, CandidateModel, ForecastColumns, RunSeries
+from models.series_repository import SeriesColumns, SeriesMeta, SeriesStats
 
 #: (series id, window start, window end); None means an open bound.
 WindowKey = tuple[str, date | None, date | None]
@@ -64,30 +57,32 @@ def _stats(
 ) -> dict[str, SeriesStats]:
     """Open windows read dbt's full-history mart; bounded windows aggregate in SQL."""
     if start is None and end is None:
-        return repository.full_history_stats(conn, ids)
-    return repository.window_stats(conn, ids, start, end)
+        return series_repository.full_history_stats(conn, ids)
+    return series_repository.window_stats(conn, ids, start, end)
 
 
 def make_loaders(db: RequestDB) -> Loaders:
     async def load_meta(ids: list[str]) -> list[SeriesMeta | None]:
-        rows = await db.run(repository.get_series, ids)
+        rows = await db.run(series_repository.get_series, ids)
         return [rows.get(i) for i in ids]
 
     async def load_forecast(ids: list[str]) -> list[ForecastColumns | None]:
-        rows = await db.run(repository.latest_forecasts, ids)
+        rows = await db.run(forecast_repository.latest_forecasts, ids)
         return [rows.get(i) for i in ids]
 
     async def load_candidates(keys: list[RunSeries]) -> list[list[CandidateModel]]:
-        rows = await db.run(repository.forecast_candidates, keys)
+        rows = await db.run(forecast_repository.forecast_candidates, keys)
         return [rows.get(k, []) for k in keys]
 
     async def load_backtests(keys: list[RunSeries]) -> list[list[BacktestWindow]]:
-        rows = await db.run(repository.forecast_backtest_windows, keys)
+        rows = await db.run(forecast_repository.forecast_backtest_windows, keys)
         return [rows.get(k, []) for k in keys]
 
     return Loaders(
         meta=DataLoader(load_fn=load_meta),
-        observations=DataLoader(load_fn=_by_window(db, repository.observations, SeriesColumns)),
+        observations=DataLoader(
+            load_fn=_by_window(db, series_repository.observations, SeriesColumns)
+        ),
         stats=DataLoader(load_fn=_by_window(db, _stats, lambda: SeriesStats(count=0))),
         forecast=DataLoader(load_fn=load_forecast),
         candidates=DataLoader(load_fn=load_candidates),

@@ -12,7 +12,7 @@ from graphql_api import services
 from graphql_api.context import request_db
 from graphql_api.db import RequestDB
 from graphql_api.loaders import make_loaders
-from models.repository import SeriesMeta
+from models.series_repository import SeriesMeta
 
 DB = Annotated[RequestDB, Depends(request_db)]
 

@@ -18,8 +18,9 @@ from graphql_api import services
 from graphql_api.context import Context
 from graphql_api.errors import mask_unexpected
 from graphql_api.extensions import ResponseCache
-from models import repository
-from models.repository import CandidateModel, ForecastColumns, RunSeries, SeriesMeta, SeriesStats
+from models import forecast_repository
+from models.forecast_repository import CandidateModel, ForecastColumns, RunSeries
+from models.series_repository import SeriesMeta, SeriesStats
 
 Info = strawberry.Info[Context, None]
 
@@ -87,7 +88,7 @@ class BacktestWindow:
     )
 
     @classmethod
-    def of(cls, w: repository.BacktestWindow) -> BacktestWindow:
+    def of(cls, w: forecast_repository.BacktestWindow) -> BacktestWindow:
         m = w.metrics
         return cls(
             label=w.model,

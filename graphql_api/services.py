@@ -14,16 +14,9 @@ from graphql_api.analytics import correlation_matrix
 from graphql_api.db import RequestDB
 from graphql_api.errors import BadUserInputError, check_window, unknown_indicator
 from graphql_api.loaders import Loaders
-from models import repository
-from models.repository import (
-    BacktestWindow,
-    CandidateModel,
-    ForecastColumns,
-    RunSeries,
-    SeriesColumns,
-    SeriesMeta,
-    SeriesStats,
-)
+from models import series_repository
+from models.forecast_repository import BacktestWindow, CandidateModel, ForecastColumns, RunSeries
+from models.series_repository import SeriesColumns, SeriesMeta, SeriesStats
 
 MIN_CORRELATION_IDS = 2
 MAX_CORRELATION_IDS = 20
@@ -39,7 +32,7 @@ class CorrelationResult:
 
 
 async def list_indicators(db: RequestDB, loaders: Loaders) -> list[SeriesMeta]:
-    rows = await db.run(repository.list_series)
+    rows = await db.run(series_repository.list_series)
     for meta in rows:
         loaders.meta.prime(meta.series_id, meta)
     return rows
@@ -77,7 +70,7 @@ class Selection:
     key: RunSeries
     chosen: CandidateModel | None  # None when the run recorded no selected candidate
     spec: str
-    candidates: list[CandidateModel]  # by rank, unranked last (see repository)
+    candidates: list[CandidateModel]  # by rank, unranked last (see forecast_repository)
 
 
 async def forecast_selection(loaders: Loaders, fc: ForecastColumns) -> Selection:

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from models.repository import as_date
 from models.tables import raw_observations
+from models.values import as_date
 
 
 def plan_starts(

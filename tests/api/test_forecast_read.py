@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from models import repository
+from models import forecast_repository
 from tests.support.api_data import FORECAST_DATES, forecast_values, seed
 
 
@@ -15,7 +15,7 @@ def test_repository_matches_forecasting_store(engine: sa.Engine, db_url: str) ->
     ids = ["DGS10", "DGS2", "GDP"]
     theirs = store.latest_forecasts(engine, ids)
     with engine.connect() as conn:
-        ours = repository.latest_forecasts(conn, ids)
+        ours = forecast_repository.latest_forecasts(conn, ids)
     assert sorted(ours) == sorted(theirs) == ["DGS10", "DGS2"]
     for sid, fc in ours.items():
         assert (

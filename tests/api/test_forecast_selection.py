@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from models import repository
+from models import forecast_repository
 from models.engine import make_engine
 from models.tables import forecast_backtests, forecast_models, forecast_points, forecast_runs
 from models.versioning import bump_version
@@ -423,10 +423,10 @@ def test_query_count_does_not_grow_with_series(client: TestClient, db: str) -> N
 def test_repository_reads_exact_pairs_across_runs(engine: sa.Engine, db: str) -> None:
     keys = [("run-new", "DGS10"), ("run-gdp", "GDP"), ("run-new", "DGS2"), ("run-new", "NOPE")]
     with engine.connect() as conn:
-        cands = repository.forecast_candidates(conn, keys)
-        windows = repository.forecast_backtest_windows(conn, keys)
-        assert repository.forecast_candidates(conn, []) == {}
-        assert repository.forecast_backtest_windows(conn, []) == {}
+        cands = forecast_repository.forecast_candidates(conn, keys)
+        windows = forecast_repository.forecast_backtest_windows(conn, keys)
+        assert forecast_repository.forecast_candidates(conn, []) == {}
+        assert forecast_repository.forecast_backtest_windows(conn, []) == {}
     assert sorted(cands) == [("run-gdp", "GDP"), ("run-new", "DGS10")]  # no rows: absent
     assert [c.model for c in cands[("run-new", "DGS10")]][:3] == ["ets", "arima", "theta"]
     assert sorted(windows) == [("run-new", "DGS10")]

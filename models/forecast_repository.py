@@ -1,4 +1,6 @@
-"""Read repositories over the dbt marts and the forecast tables ("models" = this storage package).
+"""Read repository over the forecast tables: each series' latest forecast and the model
+selection behind it (candidates and their backtest windows). "models" = this storage
+package; a forecast "model" is a ``forecasting`` model label.
 
 Every function takes an open ``Connection`` so a caller can run several reads in one
 transaction (one snapshot, one DuckDB file open) and returns plain dataclasses with series
@@ -11,7 +13,7 @@ import json
 import logging
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
@@ -19,55 +21,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import marts
 from models.tables import forecast_backtests, forecast_models, forecast_points, forecast_runs
-from models.versioning import current_version
+from models.values import as_date
 
 log = logging.getLogger("fredpipe.repository")
 
 SUCCESS = "success"
-
-_dim = sa.table(marts.DIM_SERIES, *(sa.column(c) for c in marts.DIM_SERIES_COLUMNS))
-_obs = sa.table(
-    marts.OBSERVATIONS,
-    sa.column("series_id"),
-    sa.column("obs_date", sa.Date),
-    sa.column("value", sa.Double),
-)
-_stats = sa.table(marts.SERIES_STATS, *(sa.column(c) for c in marts.STATS_COLUMNS))
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesMeta:
-    series_id: str
-    title: str
-    units: str
-    units_short: str
-    frequency: str
-    frequency_short: str
-    seasonal_adjustment: str
-    first_obs_date: date | None
-    last_obs_date: date | None
-    n_obs: int
-    last_ingested_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesColumns:
-    dates: list[date] = field(default_factory=list)
-    values: list[float | None] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesStats:
-    count: int
-    mean: float | None = None
-    variance: float | None = None
-    stddev: float | None = None
-    min: float | None = None
-    max: float | None = None
-    start: date | None = None
-    end: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,140 +41,6 @@ class ForecastColumns:
     upper_80: list[float]
     lower_95: list[float]
     upper_95: list[float]
-
-
-def data_version(conn: sa.Connection) -> int:
-    return current_version(conn)
-
-
-def _meta(row: sa.Row[Any]) -> SeriesMeta:
-    m = row._mapping
-    return SeriesMeta(
-        series_id=str(m["series_id"]),
-        title=m["title"] or "",
-        units=m["units"] or "",
-        units_short=m["units_short"] or "",
-        frequency=m["frequency"] or "",
-        frequency_short=m["frequency_short"] or "",
-        seasonal_adjustment=m["seasonal_adjustment"] or "",
-        first_obs_date=as_date(m["first_obs_date"]),
-        last_obs_date=as_date(m["last_obs_date"]),
-        n_obs=int(m["n_obs"] or 0),
-        last_ingested_at=m["last_ingested_at"],
-    )
-
-
-def as_date(value: object) -> date | None:
-    """A DATE as Python reads it from either backend (dbt may materialise timestamps, a driver
-    may hand back text) as a ``date``."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _float(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
-
-
-def list_series(conn: sa.Connection) -> list[SeriesMeta]:
-    rows = conn.execute(sa.select(_dim).order_by(_dim.c.series_id)).all()
-    return [_meta(r) for r in rows]
-
-
-def get_series(conn: sa.Connection, ids: Sequence[str]) -> dict[str, SeriesMeta]:
-    if not ids:
-        return {}
-    rows = conn.execute(sa.select(_dim).where(_dim.c.series_id.in_(list(ids)))).all()
-    return {m.series_id: m for m in map(_meta, rows)}
-
-
-def _window(stmt: sa.Select[Any], start: date | None, end: date | None) -> sa.Select[Any]:
-    if start is not None:
-        stmt = stmt.where(_obs.c.obs_date >= start)
-    if end is not None:
-        stmt = stmt.where(_obs.c.obs_date <= end)
-    return stmt
-
-
-def observations(
-    conn: sa.Connection, ids: Sequence[str], start: date | None, end: date | None
-) -> dict[str, SeriesColumns]:
-    """Observations of each series inside [start, end] (inclusive; None = open), by date."""
-    if not ids:
-        return {}
-    stmt = sa.select(_obs.c.series_id, _obs.c.obs_date, _obs.c.value).where(
-        _obs.c.series_id.in_(list(ids))
-    )
-    stmt = _window(stmt, start, end).order_by(_obs.c.series_id, _obs.c.obs_date)
-    out: dict[str, SeriesColumns] = {}
-    result: Iterable[Any] = conn.execute(stmt)
-    for sid, rows in groupby(result, key=itemgetter(0)):
-        cols = SeriesColumns()
-        for _, d, v in rows:
-            cols.dates.append(as_date(d))  # type: ignore[arg-type]
-            cols.values.append(None if v is None else float(v))
-        out[str(sid)] = cols
-    return out
-
-
-def window_stats(
-    conn: sa.Connection, ids: Sequence[str], start: date | None, end: date | None
-) -> dict[str, SeriesStats]:
-    """Sample statistics inside a window, aggregated by the database."""
-    if not ids:
-        return {}
-    v = _obs.c.value
-    stmt = sa.select(
-        _obs.c.series_id,
-        sa.func.count(v),
-        sa.func.avg(v),
-        sa.func.var_samp(v),
-        sa.func.stddev_samp(v),
-        sa.func.min(v),
-        sa.func.max(v),
-        sa.func.min(_obs.c.obs_date),
-        sa.func.max(_obs.c.obs_date),
-    ).where(_obs.c.series_id.in_(list(ids)), v.is_not(None))
-    stmt = _window(stmt, start, end).group_by(_obs.c.series_id)
-    result: Iterable[Any] = conn.execute(stmt)
-    return {
-        str(sid): SeriesStats(
-            count=int(n),
-            mean=_float(mean),
-            variance=_float(var),
-            stddev=_float(sd),
-            min=_float(lo),
-            max=_float(hi),
-            start=as_date(first),
-            end=as_date(last),
-        )
-        for sid, n, mean, var, sd, lo, hi, first, last in result
-    }
-
-
-def full_history_stats(conn: sa.Connection, ids: Sequence[str]) -> dict[str, SeriesStats]:
-    """Full-history statistics precomputed by dbt in ``mart_series_stats``."""
-    if not ids:
-        return {}
-    rows = conn.execute(sa.select(_stats).where(_stats.c.series_id.in_(list(ids)))).all()
-    out: dict[str, SeriesStats] = {}
-    for row in rows:
-        m = row._mapping
-        out[str(m["series_id"])] = SeriesStats(
-            count=int(m["n_obs"] or 0),
-            mean=_float(m["mean"]),
-            variance=_float(m["variance"]),
-            stddev=_float(m["stddev"]),
-            min=_float(m["min_value"]),
-            max=_float(m["max_value"]),
-            start=as_date(m["first_obs_date"]),
-            end=as_date(m["last_obs_date"]),
-        )
-    return out
 
 
 def latest_forecasts(conn: sa.Connection, ids: Sequence[str]) -> dict[str, ForecastColumns]:
@@ -444,7 +269,7 @@ def forecast_backtest_windows(
         out.setdefault((str(r["run_id"]), str(r["series_id"])), []).append(
             BacktestWindow(
                 model=str(r["model"]),
-                cutoff=as_date(r["cutoff"]),  # type: ignore[arg-type]
+                cutoff=as_date(r["cutoff"]),
                 n_train=int(r["n_train"]),
                 horizon=int(r["horizon"]),
                 metrics=_metrics(r),
