@@ -295,9 +295,9 @@ def demo(
     ] = True,
 ) -> None:
     """Run everything on embedded defaults against the sandbox's synthetic demo data."""
+    from models.settings import SANDBOX_API_KEY
     from sandbox.demo_data import demo_series
     from sandbox.server import running_sandbox
-    from models.settings import SANDBOX_API_KEY
 
     with running_sandbox() as fred_url:
         settings = _settings(fred_base_url=fred_url, fred_api_key=SANDBOX_API_KEY, api_port=port)

@@ -35,7 +35,6 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,7 +51,7 @@ from tenacity import (
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
-from ingest.series_data import SeriesInfo
+from ingest.series_data import FredObservation, SeriesInfo
 from models.settings import FRED_LIVE_URL
 
 if TYPE_CHECKING:
@@ -266,16 +265,6 @@ def _retry_after(retry_state: RetryCallState) -> float | None:
     outcome = retry_state.outcome
     error = outcome.exception() if outcome is not None else None
     return getattr(error, "retry_after", None)
-
-
-@dataclass(frozen=True, slots=True)
-class FredObservation:
-    """One observation row as FRED sent it; ``value`` is FRED's text ("." = missing)."""
-
-    obs_date: date
-    realtime_start: date
-    realtime_end: date
-    value: str
 
 
 class FredClient:

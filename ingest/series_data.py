@@ -1,17 +1,27 @@
-"""The in-memory shape of one FRED series as a source holds it, and its ``date,value`` CSV form.
+"""The in-memory shape of FRED's data as a source holds it, and its ``date,value`` CSV form.
 
-Values stay FRED's *text* ("4.06", "21.480", ".") so the sandbox can serve them verbatim and
-the loader is the single place where text becomes numbers.
+Shared by both sides of the wire: the client (``ingest.fred_client``) returns these shapes,
+the FRED sandbox (the top-level ``sandbox`` package) serves them. Values stay FRED's *text*
+("4.06", "21.480", ".") so the sandbox can serve them verbatim and the vintage rules
+(``ingest.vintage_plan``) are the single place where text becomes numbers.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ingest.fred_facts import SeriesFacts, infer_frequency
+
+#: FRED's missing-value marker.
 MISSING = "."
+#: ALFRED's widest realtime period: asking for it returns every vintage FRED ever published,
+#: and the end date is how FRED spells a vintage that is still current ("open end").
+REALTIME_MIN = date(1776, 7, 4)
+REALTIME_MAX = date(9999, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,49 @@ class SeriesInfo:
     last_updated: str
     popularity: int
     notes: str
+
+
+def series_info_from_facts(
+    series_id: str,
+    dates: Sequence[date],
+    facts: SeriesFacts,
+    *,
+    last_updated: str,
+    popularity: int,
+    notes: str,
+) -> SeriesInfo:
+    """Metadata for a series known only by its dates (ascending, at least one) and its facts.
+
+    What a CSV file or generated data cannot say: the span comes from the dates, the
+    frequency is inferred from them, the rest is the series' published facts.
+    """
+    frequency, frequency_short = infer_frequency(dates)
+    return SeriesInfo(
+        series_id=series_id,
+        title=facts.title,
+        observation_start=dates[0],
+        observation_end=dates[-1],
+        frequency=frequency,
+        frequency_short=frequency_short,
+        units=facts.units,
+        units_short=facts.units_short,
+        seasonal_adjustment=facts.seasonal_adjustment,
+        seasonal_adjustment_short=facts.seasonal_adjustment_short,
+        last_updated=last_updated,
+        popularity=popularity,
+        notes=notes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FredObservation:
+    """One observation row as FRED sends it, with its vintage (realtime period); ``value`` is
+    FRED's text ("." = missing)."""
+
+    obs_date: date
+    realtime_start: date
+    realtime_end: date
+    value: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -32,12 +32,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ingest.series_data import SeriesData
 from sandbox import formats
 from sandbox.faults import DEFAULT_MALFORMED_BODY, Fault, FaultPlan
 from sandbox.limits import RateLimiter, RequestStats
 from sandbox.source import SeriesSource, make_source
 from sandbox.vintages import VintageBook, load_vintage_files
-from ingest.series_data import SeriesData
 
 API_KEY_RE = re.compile(r"^[a-z0-9]{32}$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -340,27 +340,39 @@ async def _revisions_endpoint(request: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
-def create_app(
-    data_dir: Path | None = None,
-    *,
-    rate_per_minute: int = 120,
-    rate_window_seconds: float = 60.0,
-    today: Callable[[], date] | None = None,
-    delay_seconds: float = 0.0,
-    rate_per_second: int | None = None,
-) -> Starlette:
+class SandboxOptions(TypedDict, total=False):
+    """How a sandbox behaves besides its data (defaults as in ``create_app``).
+
+    ``rate_per_minute`` (120) is FRED's budget per key; ``rate_window_seconds`` (60) shortens
+    that minute so tests can watch a throttled client recover without waiting a minute;
+    ``rate_per_second`` (None: off) adds FRED's per-second budget; ``today`` (``date.today``)
+    is FRED's "today", the default realtime period; ``delay_seconds`` (0) is latency added to
+    every FRED request, to exercise client timeouts.
+    """
+
+    rate_per_minute: int
+    rate_window_seconds: float
+    rate_per_second: int | None
+    today: Callable[[], date]
+    delay_seconds: float
+
+
+def create_app(data_dir: Path | None = None, **options: Unpack[SandboxOptions]) -> Starlette:
     """Build a sandbox over the demo series (``data_dir=None``) or a folder of CSVs.
 
-    ``rate_window_seconds`` shortens the one-minute window so tests can watch a throttled
-    client recover without waiting a minute; ``rate_per_second`` adds FRED's per-second
-    budget (off by default). ``SERIESID.vintages.csv`` files in ``data_dir`` are loaded.
+    ``SERIESID.vintages.csv`` files in ``data_dir`` are loaded.
     """
-    also = ((rate_per_second, 1.0),) if rate_per_second else ()
+    per_second = options.get("rate_per_second")
+    limiter = RateLimiter(
+        options.get("rate_per_minute", 120),
+        options.get("rate_window_seconds", 60.0),
+        also=((per_second, 1.0),) if per_second else (),
+    )
     state = SandboxState(
         source=make_source(data_dir),
-        limiter=RateLimiter(rate_per_minute, rate_window_seconds, also=also),
-        today=today or date.today,
-        delay_seconds=delay_seconds,
+        limiter=limiter,
+        today=options.get("today", date.today),
+        delay_seconds=options.get("delay_seconds", 0.0),
     )
     load_vintage_files(state.vintages, data_dir)
     app = Starlette(

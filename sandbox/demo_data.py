@@ -11,14 +11,21 @@ the dashboard have something realistic to chew on without a FRED API key. The me
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from ingest.fred_facts import KNOWN_SERIES, SeriesFacts, infer_frequency
-from ingest.series_data import MISSING, SeriesData, SeriesInfo, write_series_csv
+from ingest.fred_facts import KNOWN_SERIES
+from ingest.series_data import (
+    MISSING,
+    SeriesData,
+    SeriesInfo,
+    series_info_from_facts,
+    write_series_csv,
+)
 
 SEED = 20_240_101
 DAILY_START = date(2000, 1, 1)
@@ -288,20 +295,14 @@ _DEMO_ADJUSTMENT = {"GDP": ("Seasonally Adjusted Annual Rate", "SAAR")}
 
 
 def _info(series_id: str, rows: list[tuple[date, str]], popularity: int) -> SeriesInfo:
-    facts: SeriesFacts = KNOWN_SERIES[series_id]
-    frequency, short = infer_frequency([d for d, _ in rows])
-    adj, adj_short = _DEMO_ADJUSTMENT.get(series_id, ("Not Seasonally Adjusted", "NSA"))
-    return SeriesInfo(
-        series_id=series_id,
-        title=facts.title,
-        observation_start=rows[0][0],
-        observation_end=rows[-1][0],
-        frequency=frequency,
-        frequency_short=short,
-        units=facts.units,
-        units_short=facts.units_short,
-        seasonal_adjustment=adj,
-        seasonal_adjustment_short=adj_short,
+    adjustment, short = _DEMO_ADJUSTMENT.get(series_id, ("Not Seasonally Adjusted", "NSA"))
+    facts = replace(
+        KNOWN_SERIES[series_id], seasonal_adjustment=adjustment, seasonal_adjustment_short=short
+    )
+    return series_info_from_facts(
+        series_id,
+        [d for d, _ in rows],
+        facts,
         last_updated=LAST_UPDATED,
         popularity=popularity,
         notes=_NOTE.format(seed=SEED, title=facts.title, units=facts.units),

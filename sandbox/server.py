@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
+from typing import Unpack
 
 import uvicorn
 
-from sandbox.app import SandboxState, create_app
+from sandbox.app import SandboxOptions, SandboxState, create_app
 
 LOOPBACK = "127.0.0.1"
 
@@ -50,23 +50,12 @@ def serve_sandbox(
 @contextmanager
 def running_sandbox(
     data_dir: Path | None = None,
-    rate_per_minute: int = 120,
     *,
-    rate_window_seconds: float = 60.0,
-    today: Callable[[], date] | None = None,
-    delay_seconds: float = 0.0,
-    rate_per_second: int | None = None,
     start_timeout: float = 15.0,
+    **options: Unpack[SandboxOptions],
 ) -> Iterator[SandboxURL]:
     """Run a sandbox on a free loopback port for the ``with`` block; yield its FRED root URL."""
-    app = create_app(
-        data_dir,
-        rate_per_minute=rate_per_minute,
-        rate_window_seconds=rate_window_seconds,
-        today=today,
-        delay_seconds=delay_seconds,
-        rate_per_second=rate_per_second,
-    )
+    app = create_app(data_dir, **options)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((LOOPBACK, 0))

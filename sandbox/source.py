@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from ingest.fred_facts import facts_for
+from ingest.series_data import SeriesData, read_series_csv, series_info_from_facts
 from sandbox.demo_data import demo_series
-from ingest.fred_facts import facts_for, infer_frequency
-from ingest.series_data import SeriesData, SeriesInfo, read_series_csv
 
 #: Ids that could name a file; anything else (e.g. "../x") simply "does not exist".
 _SAFE_ID = re.compile(r"^[A-Z0-9_]{1,64}$")
@@ -64,19 +64,10 @@ def _load_csv_series(series_id: str, path: Path, mtime: float) -> SeriesData | N
     rows = read_series_csv(path)
     if not rows:
         return None
-    facts = facts_for(series_id)
-    frequency, frequency_short = infer_frequency([d for d, _ in rows])
-    info = SeriesInfo(
-        series_id=series_id,
-        title=facts.title,
-        observation_start=rows[0][0],
-        observation_end=rows[-1][0],
-        frequency=frequency,
-        frequency_short=frequency_short,
-        units=facts.units,
-        units_short=facts.units_short,
-        seasonal_adjustment=facts.seasonal_adjustment,
-        seasonal_adjustment_short=facts.seasonal_adjustment_short,
+    info = series_info_from_facts(
+        series_id,
+        [d for d, _ in rows],
+        facts_for(series_id),
         last_updated=datetime.fromtimestamp(mtime, UTC).strftime("%Y-%m-%d %H:%M:%S+00"),
         popularity=1,
         notes=f"Served by the fredpipe sandbox from the local file {path.name}.",

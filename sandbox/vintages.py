@@ -25,31 +25,22 @@ from __future__ import annotations
 import csv
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-REALTIME_MIN = date(1776, 7, 4)
-REALTIME_MAX = date(9999, 12, 31)
+from ingest.series_data import MISSING, REALTIME_MAX, REALTIME_MIN, FredObservation
+
 VINTAGES_SUFFIX = ".vintages.csv"
-
-
-@dataclass(frozen=True, slots=True)
-class Vintage:
-    obs_date: date
-    realtime_start: date
-    realtime_end: date
-    value: str
 
 
 class VintageBook:
     """Per series and date, the vintages that override the ordinary value; thread-safe."""
 
     def __init__(self) -> None:
-        self._by_series: dict[str, dict[date, list[Vintage]]] = {}
+        self._by_series: dict[str, dict[date, list[FredObservation]]] = {}
         self._lock = threading.Lock()
 
-    def set_vintages(self, series_id: str, vintages: Sequence[Vintage]) -> None:
+    def set_vintages(self, series_id: str, vintages: Sequence[FredObservation]) -> None:
         """Replace the vintages of every date ``vintages`` names."""
         with self._lock:
             book = self._by_series.setdefault(series_id.upper(), {})
@@ -74,20 +65,20 @@ class VintageBook:
             history = book.get(obs_date)
             if history is None:
                 history = (
-                    [Vintage(obs_date, REALTIME_MIN, REALTIME_MAX, base_value)]
+                    [FredObservation(obs_date, REALTIME_MIN, REALTIME_MAX, base_value)]
                     if base_value is not None
                     else []
                 )
-            kept: list[Vintage] = []
+            kept: list[FredObservation] = []
             for v in history:
                 if v.realtime_start >= realtime_start:
                     continue
                 if v.realtime_end >= realtime_start:
-                    v = Vintage(
+                    v = FredObservation(
                         obs_date, v.realtime_start, realtime_start - timedelta(days=1), v.value
                     )
                 kept.append(v)
-            kept.append(Vintage(obs_date, realtime_start, REALTIME_MAX, value))
+            kept.append(FredObservation(obs_date, realtime_start, REALTIME_MAX, value))
             book[obs_date] = kept
 
     def rows(
@@ -118,7 +109,7 @@ class VintageBook:
 
 
 def _clip(
-    history: Sequence[Vintage], rt_start: date, rt_end: date
+    history: Sequence[FredObservation], rt_start: date, rt_end: date
 ) -> list[tuple[date, date, date, str]]:
     return [
         (v.obs_date, max(v.realtime_start, rt_start), min(v.realtime_end, rt_end), v.value)
@@ -127,9 +118,9 @@ def _clip(
     ]
 
 
-def read_vintages_csv(path: Path) -> list[Vintage]:
+def read_vintages_csv(path: Path) -> list[FredObservation]:
     """``date,realtime_start,realtime_end,value`` rows; errors name file and line."""
-    out: list[Vintage] = []
+    out: list[FredObservation] = []
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
         header = [h.strip().lower() for h in next(reader, [])]
@@ -140,11 +131,11 @@ def read_vintages_csv(path: Path) -> list[Vintage]:
                 continue
             try:
                 d, rs, re_, value = (c.strip() for c in row)
-                vintage = Vintage(
+                vintage = FredObservation(
                     date.fromisoformat(d),
                     date.fromisoformat(rs),
                     date.fromisoformat(re_),
-                    value or ".",
+                    value or MISSING,
                 )
             except ValueError as exc:
                 raise ValueError(f"{path}:{lineno}: {exc}") from None

@@ -216,8 +216,8 @@ def test_pipeline_publishes_docs_and_a_docs_failure_is_only_a_warning(
     prefect_harness: None, tmp_path: Path
 ) -> None:
     from flows.pipeline import PipelineResult, pipeline
-    from sandbox.server import running_sandbox
     from models.settings import SANDBOX_API_KEY
+    from sandbox.server import running_sandbox
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the docs folder should be")

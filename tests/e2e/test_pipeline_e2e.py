@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from ingest.catalog import load_catalog
+from models.settings import SANDBOX_API_KEY
 from sandbox.demo_data import demo_series
 from sandbox.server import running_sandbox
-from models.settings import SANDBOX_API_KEY
 from tests.support.cli import REPO, chromium_path, cli_env, graphql, run_cli, serving
 from tests.support.databases import BACKENDS, IN_CI, fresh_database
 

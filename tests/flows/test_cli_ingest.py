@@ -7,9 +7,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from sandbox.server import running_sandbox
 from models.engine import make_engine
 from models.settings import SANDBOX_API_KEY
+from sandbox.server import running_sandbox
 from tests.support.cli import cli_env, run_cli
 
 

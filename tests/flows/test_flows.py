@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from flows.prefect_env import apply_prefect_defaults
-from sandbox.server import running_sandbox
 from models.engine import make_engine
 from models.settings import SANDBOX_API_KEY, load_settings, use_settings
+from sandbox.server import running_sandbox
 from tests.support.cli import cli_env, run_cli
 
 apply_prefect_defaults()

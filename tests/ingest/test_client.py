@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from sandbox.demo_data import demo_series
 from ingest.fred_client import (
     FredAPIError,
     FredClient,
@@ -18,8 +17,9 @@ from ingest.fred_client import (
     SeriesNotFoundError,
     error_from_response,
 )
-from sandbox.server import running_sandbox
 from models.settings import SANDBOX_API_KEY
+from sandbox.demo_data import demo_series
+from sandbox.server import running_sandbox
 
 NOT_FOUND_XML = (
     b'<?xml version="1.0" encoding="utf-8" ?>\n'

@@ -20,9 +20,9 @@ from ingest.fred_client import (
     SeriesNotFoundError,
     parse_retry_after,
 )
+from models.settings import SANDBOX_API_KEY
 from sandbox.faults import Fault
 from sandbox.server import SandboxURL, running_sandbox
-from models.settings import SANDBOX_API_KEY
 
 OBS = "series/observations"
 

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from sandbox.demo_data import demo_series
 from ingest.fred_client import FredClient
 from ingest.loader import FAILED, PARTIAL, SUCCESS, SeriesResult
 from ingest.ratelimit import Budget, RequestLimiter
 from ingest.run import run_ingest
-from sandbox.faults import Fault
-from sandbox.server import running_sandbox
 from ingest.series_data import write_series_csv
 from models.settings import SANDBOX_API_KEY
 from models.tables import ingest_run_series, ingest_runs, raw_observations
 from models.versioning import current_version as _current_version
+from sandbox.demo_data import demo_series
+from sandbox.faults import Fault
+from sandbox.server import running_sandbox
 
 
 def current_version(engine: sa.Engine) -> int:

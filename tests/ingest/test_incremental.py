@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flows import stages
 from ingest.incremental import last_observation_dates, plan_starts
 from ingest.loader import SeriesResult
-from sandbox.server import running_sandbox
 from models.engine import make_engine
 from models.settings import SANDBOX_API_KEY, load_settings, use_settings
 from models.tables import raw_observations
+from sandbox.server import running_sandbox
 
 
 def test_plan_starts_goes_back_the_lookback_from_the_last_observation() -> None:

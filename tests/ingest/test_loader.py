@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from sandbox.demo_data import demo_series
 from ingest.fred_client import FredClient, FredObservation
 from ingest.loader import (
     ObsRow,
@@ -21,11 +20,12 @@ from ingest.loader import (
     plan_vintages,
     to_rows,
 )
-from sandbox.server import SandboxURL, running_sandbox
 from ingest.series_data import read_series_csv
 from models.settings import SANDBOX_API_KEY
 from models.tables import ingest_run_series, ingest_runs, raw_observations, raw_series
 from models.versioning import current_version
+from sandbox.demo_data import demo_series
+from sandbox.server import SandboxURL, running_sandbox
 
 
 @dataclass

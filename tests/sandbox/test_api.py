@@ -12,11 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ingest.series_data import read_series_csv
+from models.settings import SANDBOX_API_KEY
 from sandbox.demo_data import demo_series
 from sandbox.formats import fred_json, series_body
 from sandbox.server import SandboxURL, running_sandbox
-from ingest.series_data import read_series_csv
-from models.settings import SANDBOX_API_KEY
 
 TODAY = date(2024, 5, 6)
 XML_NOT_FOUND = (

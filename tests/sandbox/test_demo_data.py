@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from sandbox import demo_data
-from sandbox.demo_data import demo_series, us_market_holidays, write_demo_csvs
 from ingest.fred_facts import infer_frequency
 from ingest.series_data import read_series_csv
+from sandbox import demo_data
+from sandbox.demo_data import demo_series, us_market_holidays, write_demo_csvs
 
 
 def test_demo_series_are_deterministic() -> None:

@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from ingest.fred_client import FredClient, FredResponseError
+from models.settings import SANDBOX_API_KEY
 from sandbox.faults import Fault, FaultPlan
 from sandbox.limits import RateLimiter
 from sandbox.server import running_sandbox
-from models.settings import SANDBOX_API_KEY
 from tests.support.cli import free_port
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from ingest.fred_client import FredClient
-from sandbox.server import running_sandbox
-from sandbox.vintages import REALTIME_MAX, REALTIME_MIN, VintageBook, read_vintages_csv
+from ingest.series_data import REALTIME_MAX, REALTIME_MIN
 from models.settings import SANDBOX_API_KEY
+from sandbox.server import running_sandbox
+from sandbox.vintages import VintageBook, read_vintages_csv
 
 D1, D2 = date(2024, 1, 1), date(2024, 2, 1)
 BASE = ((D1, "1.0"), (D2, "2.0"))
