@@ -12,14 +12,7 @@ observations as (
 aggregated as (
     select
         series_id,
-        count(value) as n_obs,
-        {{ cast_double('avg(value)') }} as mean,
-        {{ sample_variance('value') }} as variance,
-        {{ sample_stddev('value') }} as stddev,
-        min(value) as min_value,
-        max(value) as max_value,
-        min(obs_date) as first_obs_date,
-        max(obs_date) as last_obs_date
+        {{ summary_statistics() }}
     from observations
     group by series_id
 ),
