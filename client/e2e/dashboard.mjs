@@ -8,20 +8,8 @@
  *
  * Exits 0 on success, 1 with a one-line reason on failure or timeout, 2 on bad usage.
  */
-import { mkdir } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { chromium } from "playwright-core";
-
+import { launchBrowser, openPage, saveScreenshot } from "./browser.mjs";
 import { isEntryPoint, runCheck } from "./cli.mjs";
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 /** Snapshot of what the page shows, read in the browser. */
 function readChart() {
@@ -94,17 +82,12 @@ async function waitForChart(page, timeoutMs, previous = null) {
 }
 
 export async function checkDashboard(url, { screenshot = null, timeoutMs = 60_000, log = console.log } = {}) {
-  const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
   const started = Date.now();
   const remaining = () => Math.max(1_000, timeoutMs - (Date.now() - started));
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  const browser = await launchBrowser();
   const problems = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-    page.on("console", (msg) => {
-      if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
-    });
+    const page = await openPage(browser, { width: 1280, height: 860 }, problems);
     page.on("response", (res) => {
       if (res.url().endsWith("/graphql") && res.status() >= 400) problems.push(`/graphql answered HTTP ${res.status()}`);
     });
@@ -130,9 +113,7 @@ export async function checkDashboard(url, { screenshot = null, timeoutMs = 60_00
     }
 
     if (screenshot) {
-      await mkdir(dirname(resolve(screenshot)), { recursive: true });
-      await page.screenshot({ path: screenshot, fullPage: true });
-      log(`screenshot: ${resolve(screenshot)}`);
+      await saveScreenshot(page, screenshot, log, { fullPage: true });
     }
     const pageErrors = problems.filter((p) => p.startsWith("page error"));
     if (pageErrors.length) throw new Error(pageErrors.join("; "));

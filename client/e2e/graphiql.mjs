@@ -9,20 +9,9 @@
  *
  * Exits 0 on success, 1 with a one-line reason on failure or timeout, 2 on bad usage.
  */
-import { mkdir } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { chromium } from "playwright-core";
-
+import { launchBrowser, openPage, saveScreenshot } from "./browser.mjs";
 import { isEntryPoint, runCheck } from "./cli.mjs";
 
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const QUERY = "{ dataVersion }";
 const QUERY_EDITOR = ".graphiql-query-editor .CodeMirror";
 const RESULT_EDITOR = ".result-window .CodeMirror";
@@ -35,19 +24,14 @@ function editorValue(selector) {
 }
 
 export async function checkGraphiQL(url, { screenshot = null, timeoutMs = 60_000, log = console.log } = {}) {
-  const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
   const started = Date.now();
   const remaining = () => Math.max(1_000, timeoutMs - (Date.now() - started));
   const origin = new URL(url).origin;
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  const browser = await launchBrowser();
   const problems = [];
   const offsite = new Set();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-    page.on("console", (msg) => {
-      if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
-    });
+    const page = await openPage(browser, { width: 1280, height: 800 }, problems);
     page.on("request", (req) => {
       const target = req.url();
       if (/^https?:/.test(target) && new URL(target).origin !== origin) offsite.add(target);
@@ -86,9 +70,7 @@ export async function checkGraphiQL(url, { screenshot = null, timeoutMs = 60_000
     log(`result: ${JSON.stringify(body)}`);
 
     if (screenshot) {
-      await mkdir(dirname(resolve(screenshot)), { recursive: true });
-      await page.screenshot({ path: screenshot });
-      log(`screenshot: ${resolve(screenshot)}`);
+      await saveScreenshot(page, screenshot, log);
     }
     if (offsite.size) throw new Error(`the page requested other origins: ${[...offsite].join(", ")}`);
     const fatal = problems.filter((p) => p.startsWith("page error") || p.startsWith("request failed"));

@@ -129,7 +129,14 @@ def test_graphql_answers_equal_the_sandbox_data(demo_deployment: Deployed) -> No
 
     forecast = data["indicator"]["forecast"]
     assert len(forecast["dates"]) == len(forecast["mean"]) > 0
-    assert forecast["dates"][0] > dates[-1] or forecast["dates"][0] > "2025-12-01"
+    # The forecast continues the stored history: it starts right after the last demo
+    # observation of DGS10 (a weekend or holiday apart at most), one point per business day.
+    history_dates, _ = _demo_values("DGS10", date.min, date.max)
+    last_observed = date.fromisoformat(history_dates[-1])
+    first_forecast = date.fromisoformat(forecast["dates"][0])
+    assert 0 < (first_forecast - last_observed).days <= 4, (last_observed, first_forecast)
+    assert forecast["dates"] == sorted(set(forecast["dates"]))
+    assert len(forecast["dates"]) == 30  # the daily horizon: 30 business days
     for lo95, lo80, mean, hi80, hi95 in zip(
         forecast["lower95"],
         forecast["lower80"],
