@@ -10,6 +10,8 @@ import hashlib
 import json
 import logging
 import threading
+import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import redis
@@ -31,10 +33,18 @@ class Cache(Protocol):
 
 
 class MemoryCache:
-    """Per-process TTL cache, bounded by the total characters it holds."""
+    """Per-process TTL cache, bounded by the total characters it holds. ``clock`` (seconds,
+    monotonic) is injectable so expiry can be proven without sleeping."""
 
-    def __init__(self, ttl_seconds: float, max_chars: int = 64_000_000) -> None:
-        self._data: TTLCache[str, str] = TTLCache(maxsize=max_chars, ttl=ttl_seconds, getsizeof=len)
+    def __init__(
+        self,
+        ttl_seconds: float,
+        max_chars: int = 64_000_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._data: TTLCache[str, str] = TTLCache(
+            maxsize=max_chars, ttl=ttl_seconds, timer=clock, getsizeof=len
+        )
         self._lock = threading.Lock()
 
     def get(self, key: str) -> str | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,22 +15,9 @@ from tests.support.api_data import (
     EXAMPLE_QUERY,
     FORECAST_DATES,
     Dataset,
-    api_client,
     forecast_values,
     gql,
-    seed,
 )
-
-
-@pytest.fixture
-def data(db_url: str) -> Dataset:
-    return seed(db_url)
-
-
-@pytest.fixture
-def client(db_url: str, data: Dataset, tmp_path: Path) -> Iterator[TestClient]:
-    with api_client(db_url, tmp_path) as c:
-        yield c
 
 
 def test_example_query_matches_numpy(client: TestClient, data: Dataset) -> None:
@@ -165,9 +150,24 @@ def test_correlation_rejects_bad_ids(client: TestClient, ids: list[str], code: s
 
 
 def test_malformed_date_is_a_client_error_not_masked(client: TestClient) -> None:
+    """A value the Date scalar rejects fails validation: GraphQL's own error naming the value,
+    without the ``INTERNAL_SERVER_ERROR`` code and request id of a masked error."""
     q = '{ indicator(id: "DGS10") { observations(start: "2020-13-45") { dates } } }'
-    (error,) = gql(client, q)["errors"]
+    body = gql(client, q)
+    (error,) = body["errors"]
+    assert "2020-13-45" in error["message"]
     assert error["message"] != "Internal server error"
+    assert "extensions" not in error
+    assert body["data"] is None
+
+
+def test_malformed_date_variable_is_a_client_error_not_masked(client: TestClient) -> None:
+    q = 'query($s: Date) { indicator(id: "DGS10") { observations(start: $s) { dates } } }'
+    body = gql(client, q, {"s": "2020-13-45"})
+    (error,) = body["errors"]
+    assert "$s" in error["message"] and "2020-13-45" in error["message"]
+    assert "extensions" not in error
+    assert body["data"] is None
 
 
 def test_unexpected_error_is_masked_with_request_id(

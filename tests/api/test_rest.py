@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graphql_api.app import create_app
 from graphql_api.cache import MemoryCache
 from models.settings import load_settings
-from tests.support.api_data import Dataset, api_client, seed
-
-
-@pytest.fixture
-def data(db_url: str) -> Dataset:
-    return seed(db_url)
-
-
-@pytest.fixture
-def client(db_url: str, data: Dataset, tmp_path: Path) -> Iterator[TestClient]:
-    with api_client(db_url, tmp_path) as c:
-        yield c
+from tests.support.api_data import Dataset
+from tests.support.cli import free_port
 
 
 def test_list_indicators(client: TestClient) -> None:
@@ -83,18 +80,73 @@ def test_root_points_to_graphql_without_client(client: TestClient) -> None:
     assert body["docs"] == "/docs"
 
 
-def test_serves_built_client_with_spa_fallback(db_url: str, data: Dataset, tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
+def built_client_app(db_url: str, root: Path) -> FastAPI:
+    """The app serving a small client build in ``root/dist``, beside ``root/secret.txt``."""
+    dist = root / "dist"
     (dist / "assets").mkdir(parents=True)
     (dist / "index.html").write_text("<html>fredpipe dashboard</html>")
     (dist / "assets" / "app.js").write_text("console.log('hi')")
-    (tmp_path / "secret.txt").write_text("nope")
+    (root / "secret.txt").write_text("nope")
     settings = load_settings(database_url=db_url, client_dist_dir=dist)
-    with TestClient(create_app(settings, cache=MemoryCache(1))) as c:
+    return create_app(settings, cache=MemoryCache(1))
+
+
+def test_serves_built_client_with_spa_fallback(db_url: str, data: Dataset, tmp_path: Path) -> None:
+    with TestClient(built_client_app(db_url, tmp_path)) as c:
         assert "dashboard" in c.get("/").text
         assert c.get("/assets/app.js").text == "console.log('hi')"
         assert "dashboard" in c.get("/indicators/DGS10").text
-        assert "nope" not in c.get("/../secret.txt").text
         assert c.get("/api/v1/unknown").status_code == 404
         assert c.get("/api/v1/indicators").status_code == 200
         assert c.post("/graphql", json={"query": "{ dataVersion }"}).json()["data"]
+
+
+@contextmanager
+def live_server(app: ASGIApp) -> Iterator[int]:
+    """``app`` behind a real uvicorn on 127.0.0.1 (a thread of this process); yields the port."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield server.config.port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+def raw_get(port: int, target: str) -> bytes:
+    """GET ``target`` byte for byte: an HTTP client (httpx, so ``TestClient`` too) removes
+    ``..`` segments before sending, and then a traversal attempt never reaches the server."""
+    request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request.encode("ascii"))
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("target", ["/../secret.txt", "/assets/../../secret.txt"])
+def test_client_files_never_leave_the_build_directory(
+    db_url: str, tmp_path: Path, target: str
+) -> None:
+    app = built_client_app(db_url, tmp_path)
+    paths: list[str] = []
+
+    async def recording(scope: Scope, receive: Receive, send: Send) -> None:
+        paths.append(scope.get("path", ""))
+        await app(scope, receive, send)
+
+    with live_server(recording) as port:
+        response = raw_get(port, target)
+    assert target in paths, f"the dots never reached the app: {paths}"
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    assert b"nope" not in body
+    assert b"dashboard" in body
