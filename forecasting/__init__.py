@@ -25,7 +25,6 @@ from forecasting.pipeline import (
 )
 from forecasting.runner import ForecastReport, SeriesOutcome, run_forecasts
 from forecasting.selection import ENSEMBLE, EnsembleForecaster, Selection, select
-from forecasting.store import StoredForecast, latest_forecasts
 
 __all__ = [
     "CANDIDATE_LABELS",
@@ -47,7 +46,6 @@ __all__ = [
     "SeriesForecast",
     "SeriesOutcome",
     "SeriesSpec",
-    "StoredForecast",
     "UnknownSeriesError",
     "WindowScore",
     "backtest",
@@ -56,7 +54,6 @@ __all__ = [
     "forecast_series",
     "future_dates",
     "infer_frequency",
-    "latest_forecasts",
     "load_history",
     "load_series_info",
     "normalize_frequency",

@@ -38,10 +38,8 @@ from forecasting.pipeline import (
     forecast_series,
 )
 from forecasting.store import (
-    FAILED,
     FORECAST_STAGE,
     NO_MODEL,
-    SUCCESS,
     finish_run,
     start_run,
     write_series,
@@ -49,6 +47,7 @@ from forecasting.store import (
 )
 from models import marts
 from models.settings import Settings, get_settings
+from models.tables import FAILED, SUCCESS
 from models.versioning import bump_version
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""Read and write the forecast tables (``forecast_runs``, ``forecast_points``, ``forecast_models``).
+"""Write the forecast tables (``forecast_runs``, ``forecast_points``, ``forecast_models``,
+``forecast_backtests``); readers are in ``models.forecast_repository``.
 
 A run is visible to readers only once its status is ``success``: a running or failed run
 never hides the last good forecast of a series.
@@ -8,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
@@ -22,10 +21,17 @@ import sqlalchemy as sa
 
 from forecasting.metrics import METRIC_NAMES
 from forecasting.pipeline import CandidateResult, SeriesForecast
-from models.tables import forecast_backtests, forecast_models, forecast_points, forecast_runs
+from models.tables import (
+    RUNNING,
+    SUCCESS,
+    forecast_backtests,
+    forecast_models,
+    forecast_points,
+    forecast_runs,
+)
+from models.values import finite_json, utcnow
 from models.versioning import current_version, latest_version_of_others
 
-RUNNING, SUCCESS, FAILED = "running", "success", "failed"
 #: Model name recorded for a series that could not be forecast at all.
 NO_MODEL = "none"
 _MAX_ERROR_CHARS = 4000
@@ -34,10 +40,6 @@ _FRAME_COLUMNS = ("mean", "lower_80", "upper_80", "lower_95", "upper_95")
 _MODEL_CHARS, _SPEC_CHARS = 64, 128
 #: The data-version stage a forecast run bumps; its own bumps are not its input.
 FORECAST_STAGE = "forecast"
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_run_id() -> str:
@@ -50,21 +52,8 @@ def new_run_id() -> str:
     return str(uuid.UUID(int=value))
 
 
-def _finite(value: Any) -> Any:
-    """JSON has no NaN or infinity: store them as null (the API serves null too)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Mapping):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return _finite(value.item())
-    return value
-
-
 def _params_json(params: Mapping[str, Any]) -> str:
-    return json.dumps(_finite(dict(params)), sort_keys=True, default=str, allow_nan=False)
+    return json.dumps(finite_json(dict(params)), sort_keys=True, default=str, allow_nan=False)
 
 
 def run_key(input_version: int, params: Mapping[str, Any]) -> str:
@@ -104,7 +93,7 @@ def start_run(engine: sa.Engine, params: Mapping[str, Any], *, force: bool = Fal
         conn.execute(
             forecast_runs.insert().values(
                 run_id=run_id,
-                created_at=_utcnow(),
+                created_at=utcnow(),
                 data_version=version,
                 status=RUNNING,
                 params=_params_json(params),
@@ -121,7 +110,7 @@ def finish_run(engine: sa.Engine, run_id: str, status: str, error: str | None = 
             .where(forecast_runs.c.run_id == run_id)
             .values(
                 status=status,
-                finished_at=_utcnow(),
+                finished_at=utcnow(),
                 error=error[:_MAX_ERROR_CHARS] if error else None,
             )
         )
@@ -201,96 +190,3 @@ def write_series_failure(
                 note=note[:_MAX_ERROR_CHARS],
             )
         )
-
-
-@dataclass(frozen=True)
-class StoredForecast:
-    """The forecast of one series from the latest successful run that covers it.
-
-    ``frame`` is indexed by ``date`` with columns mean, lower_80, upper_80, lower_95, upper_95.
-    """
-
-    series_id: str
-    run_id: str
-    model: str  # candidate label, e.g. "ets"
-    spec: str | None  # fitted form, e.g. "ETS(A,Ad,N)"
-    created_at: datetime
-    data_version: int
-    frame: pd.DataFrame
-
-    @property
-    def dates(self) -> list[date]:
-        return [ts.date() for ts in self.frame.index]
-
-    def column(self, name: str) -> list[float]:
-        return [float(v) for v in self.frame[name]]
-
-
-def _latest_selected(conn: sa.Connection, series_ids: Sequence[str] | None) -> list[sa.Row]:
-    order = (
-        forecast_runs.c.data_version.desc(),
-        forecast_runs.c.created_at.desc(),
-        forecast_runs.c.run_id.desc(),
-    )
-    ranked = (
-        sa.select(
-            forecast_models.c.series_id,
-            forecast_models.c.run_id,
-            forecast_models.c.model,
-            forecast_models.c.spec,
-            forecast_runs.c.created_at,
-            forecast_runs.c.data_version,
-            sa.func.row_number()
-            .over(partition_by=forecast_models.c.series_id, order_by=order)
-            .label("rn"),
-        )
-        .join_from(
-            forecast_models, forecast_runs, forecast_models.c.run_id == forecast_runs.c.run_id
-        )
-        .where(forecast_runs.c.status == SUCCESS, forecast_models.c.selected == sa.true())
-    )
-    if series_ids is not None:
-        ranked = ranked.where(forecast_models.c.series_id.in_(list(series_ids)))
-    sub = ranked.subquery()
-    return list(conn.execute(sa.select(sub).where(sub.c.rn == 1)).all())
-
-
-def latest_forecasts(
-    engine: sa.Engine, series_ids: Sequence[str] | None = None
-) -> dict[str, StoredForecast]:
-    """Forecast per series from the newest successful run containing it; series without one
-    are absent from the result. ``None`` means every series."""
-    if series_ids is not None and not series_ids:
-        return {}
-    with engine.connect() as conn:
-        heads = _latest_selected(conn, series_ids)
-        by_run: dict[str, list[str]] = {}
-        for head in heads:
-            by_run.setdefault(head.run_id, []).append(head.series_id)
-        points: dict[str, list[sa.Row]] = {}
-        for run_id, ids in by_run.items():
-            rows = conn.execute(
-                sa.select(forecast_points)
-                .where(forecast_points.c.run_id == run_id, forecast_points.c.series_id.in_(ids))
-                .order_by(forecast_points.c.series_id, forecast_points.c.target_date)
-            ).all()
-            for row in rows:
-                points.setdefault(row.series_id, []).append(row)
-    return {
-        head.series_id: StoredForecast(
-            series_id=head.series_id,
-            run_id=head.run_id,
-            model=head.model,
-            spec=head.spec,
-            created_at=head.created_at,
-            data_version=int(head.data_version),
-            frame=_points_frame(points.get(head.series_id, [])),
-        )
-        for head in heads
-    }
-
-
-def _points_frame(rows: Sequence[sa.Row]) -> pd.DataFrame:
-    index = pd.DatetimeIndex(pd.to_datetime([r.target_date for r in rows]), name="date")
-    data = {name: [float(getattr(r, name)) for r in rows] for name in _FRAME_COLUMNS}
-    return pd.DataFrame(data, index=index, columns=list(_FRAME_COLUMNS), dtype=float)

@@ -44,10 +44,14 @@ class ForecastColumns:
 
 
 def latest_forecasts(conn: sa.Connection, ids: Sequence[str]) -> dict[str, ForecastColumns]:
-    """Per series, the points of the newest successful run that forecast it.
+    """Per series, the points of the newest successful run that forecast it; series without
+    one are absent. The one reader of stored forecasts (the API serves it, the forecast
+    run's tests check what a run stored through it), so every reader agrees on which run
+    is current.
 
-    "Newest" ranks like ``forecasting.store.latest_forecasts``: data version, then creation
-    time, then run id (time-ordered). Two small queries instead of a correlated ``LIMIT``
+    "Newest" ranks by data version, then creation time, then run id (time-ordered: run ids
+    sort by creation even where ``created_at`` keeps whole seconds). A running or failed run
+    never hides the last good forecast. Two small queries instead of a correlated ``LIMIT``
     subquery, which MariaDB rejects; this one reuses the caller's connection and snapshot.
     """
     if not ids:

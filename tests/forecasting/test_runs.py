@@ -17,11 +17,15 @@ import pytest
 import sqlalchemy as sa
 
 from forecasting import (
+    DEFAULT_LEVELS,
+    ForecastConfig,
     UnknownSeriesError,
-    latest_forecasts,
+    forecast_series,
     load_history,
     run_forecasts,
 )
+from models import forecast_repository
+from models.forecast_repository import ForecastColumns
 from models.settings import load_settings
 from models.tables import (
     data_versions,
@@ -68,9 +72,16 @@ def _runs(engine: sa.Engine) -> list[sa.Row]:
         return list(conn.execute(sa.select(forecast_runs).order_by(forecast_runs.c.run_id)).all())
 
 
-def _assert_ordered(frames: Iterable[pd.DataFrame]) -> None:
-    for frame in frames:
-        assert np.all(np.diff(frame[BOUNDS].to_numpy(), axis=1) >= 0)
+def latest_forecasts(engine: sa.Engine, ids: list[str]) -> dict[str, ForecastColumns]:
+    """What readers see: the one forecast reader, ``models.forecast_repository``."""
+    with engine.connect() as conn:
+        return forecast_repository.latest_forecasts(conn, ids)
+
+
+def _assert_ordered(forecasts: Iterable[ForecastColumns]) -> None:
+    for fc in forecasts:
+        bounds = np.array([getattr(fc, name) for name in BOUNDS]).T
+        assert np.all(np.diff(bounds, axis=1) >= 0)
 
 
 def test_run_forecasts_on_real_series_end_to_end(real_marts: sa.Engine) -> None:
@@ -104,20 +115,21 @@ def test_run_forecasts_on_real_series_end_to_end(real_marts: sa.Engine) -> None:
     assert set(got) == set(ids) - {"EMPTY_W"}
     horizons = {"DGS10": 30, "DFF": 30, "MORTGAGE30US": 13, "UNRATE": 12, "GDP": 8, "SYN_A": 5}
     for sid, h in horizons.items():
-        assert len(got[sid].frame) == h, sid
+        assert len(got[sid].dates) == h, sid
         assert got[sid].run_id == report.run_id
-    _assert_ordered(f.frame for f in got.values())
+    _assert_ordered(got.values())
 
     history = load_history(engine, ["DGS10", "UNRATE", "GDP", "MORTGAGE30US"])
     last = history.groupby("series_id")["obs_date"].max()
     dgs10_next = last["DGS10"] + pd.offsets.BDay(1)
-    assert got["DGS10"].frame.index[0] == dgs10_next and dgs10_next.day_of_week < 5
-    assert got["UNRATE"].frame.index[0] == last["UNRATE"] + pd.DateOffset(months=1)
-    assert got["GDP"].frame.index[0] == last["GDP"] + pd.DateOffset(months=3)
-    assert got["MORTGAGE30US"].frame.index[0] == last["MORTGAGE30US"] + pd.Timedelta(days=7)
+    first = {sid: pd.Timestamp(fc.dates[0]) for sid, fc in got.items()}
+    assert first["DGS10"] == dgs10_next and dgs10_next.day_of_week < 5
+    assert first["UNRATE"] == last["UNRATE"] + pd.DateOffset(months=1)
+    assert first["GDP"] == last["GDP"] + pd.DateOffset(months=3)
+    assert first["MORTGAGE30US"] == last["MORTGAGE30US"] + pd.Timedelta(days=7)
     # Forecasts of a level series stay near its recent level.
     unrate_last = history.loc[history.series_id == "UNRATE", "value"].iloc[-1]
-    assert abs(got["UNRATE"].frame["mean"].iloc[0] - unrate_last) < 1.0
+    assert abs(got["UNRATE"].mean[0] - unrate_last) < 1.0
 
     (run,) = _runs(engine)
     assert run.status == "success" and run.finished_at is not None and run.error is None
@@ -257,8 +269,15 @@ def test_horizon_comes_from_argument_then_settings_then_frequency(
     explicit = run_forecasts(synthetic_marts, ["SYN_M"], horizon=2, settings=settings)
     assert explicit.outcomes[0].horizon == 2
     got = latest_forecasts(synthetic_marts, ["SYN_M", "SYN_D"])
-    assert len(got["SYN_M"].frame) == 2 and len(got["SYN_D"].frame) == 3
+    assert len(got["SYN_M"].dates) == 2 and len(got["SYN_D"].dates) == 3
     assert json.loads(_runs(synthetic_marts)[-1].params)["horizon"] == 2
+    # the stored forecast is the one the pipeline computes in process from the same history
+    _, y = synthetic_series()["SYN_M"]
+    config = ForecastConfig(
+        windows=settings.forecast_backtest_windows, ensemble=settings.forecast_ensemble
+    )
+    expected = forecast_series(y, "M", 2, DEFAULT_LEVELS, config=config).frame
     stored = got["SYN_M"]
-    assert stored.dates[0] == date(2025, 1, 1)
-    assert stored.column("mean") == pytest.approx(stored.frame["mean"].to_list())
+    assert stored.dates == [date(2025, 1, 1), date(2025, 2, 1)]  # SYN_M ends 2024-12-01
+    for name in BOUNDS:
+        assert getattr(stored, name) == pytest.approx(expected[name].to_list()), name
