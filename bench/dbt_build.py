@@ -40,8 +40,9 @@ from bench.ingest_bulk import database, load_all, synthetic
 from flows.dbt_runner import dbt_build
 from ingest.catalog import load_catalog
 from ingest.csv_import import load_csv
-from ingest.loader import ObsRow, keep_open, store_series
+from ingest.raw_store import keep_open, store_series
 from ingest.series_data import SeriesInfo
+from ingest.vintage_plan import ObsRow
 from models.settings import load_settings
 from models.values import as_date
 

@@ -29,15 +29,15 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from ingest.loader import ObsRow, keep_open, store_series
-from ingest.series_data import SeriesInfo
+from ingest.raw_store import keep_open, store_series
+from ingest.series_data import REALTIME_MAX, SeriesInfo
+from ingest.vintage_plan import ObsRow
 from models.engine import make_engine
 from models.migrate import upgrade
 from models.tables import raw_observations
 
 N_DATES = 10_000
 VINTAGE = date(2024, 5, 6)
-OPEN_END = date(9999, 12, 31)
 
 
 def synthetic(n_series: int, n_dates: int = N_DATES) -> list[tuple[SeriesInfo, list[ObsRow]]]:
@@ -65,9 +65,8 @@ def synthetic(n_series: int, n_dates: int = N_DATES) -> list[tuple[SeriesInfo, l
             0,
             "synthetic",
         )
-        out.append(
-            (info, [ObsRow(d, VINTAGE, OPEN_END, v) for d, v in zip(dates, values, strict=True)])
-        )
+        rows = [ObsRow(d, VINTAGE, REALTIME_MAX, v) for d, v in zip(dates, values, strict=True)]
+        out.append((info, rows))
     return out
 
 

@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import sqlalchemy as sa
 import yaml
 from sqlalchemy.engine import URL, make_url
 
+from models import marts
 from models.settings import Settings
 
 PROFILE_NAME = "fredpipe"
@@ -287,6 +289,22 @@ def _failed_dir(project_dir: Path) -> Path:
 def _describe(settings: Settings) -> str:
     """The database without credentials, for error messages."""
     return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def needs_full_refresh(engine: sa.Engine) -> bool:
+    """True when an incremental mart was built by an older project and lacks a column the
+    current one writes (``mart_observations.is_filled``): an incremental run would fail on it,
+    so the build starts from scratch once."""
+    # A zero-row select reads the columns on both backends (duckdb_engine's inspector
+    # queries pg_catalog tables DuckDB lacks).
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(sa.text(f"select * from {marts.OBSERVATIONS} where 1 = 0"))
+            columns = set(result.keys())
+            result.all()
+    except sa.exc.DBAPIError:  # no such table yet: the first build creates it
+        return False
+    return not set(marts.OBSERVATION_COLUMNS) <= columns
 
 
 # --- subprocess entry point ----------------------------------------------------------------

@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest.loader import SUCCESS, SeriesResult
+from ingest.run_records import SeriesResult
+from models.tables import SUCCESS
 
 
 def catalog_ids() -> list[str]:

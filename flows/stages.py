@@ -9,28 +9,25 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from ingest.incremental import last_observation_dates, plan_starts
-from ingest.loader import SeriesResult
+from ingest.run_records import SeriesResult
 from models.engine import make_engine
 from models.migrate import upgrade
 from models.settings import get_settings
+from models.tables import SUCCESS
 from models.versioning import bump_version, current_version
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from forecasting.runner import SeriesOutcome
-    from ingest.fred_client import FredClient, FredObservation
-    from ingest.loader import IngestReport
-    from ingest.series_data import SeriesInfo
+    from ingest.run_records import IngestReport
 
-#: (series_id, done, total), as the loader reports it.
+#: (series_id, done, total) after each series or forecast.
 Progress = Callable[[str, int, int], None]
 #: (the series' recorded result, done, total): for progress bars that show rows and errors.
 ResultProgress = Callable[[SeriesResult, int, int], None]
@@ -79,36 +76,6 @@ def default_series() -> list[str]:
     return [entry.series_id for entry in load_catalog().series]
 
 
-#: ALFRED's widest realtime period: every vintage FRED ever published.
-ALFRED_START, ALFRED_END = date(1776, 7, 4), date(9999, 12, 31)
-
-
-class _AllVintages:
-    """The FRED client asking ALFRED for every vintage of each series (``--vintages``)."""
-
-    def __init__(self, client: FredClient) -> None:
-        self._client = client
-
-    def series_info(self, series_id: str) -> SeriesInfo:
-        return self._client.series_info(series_id)
-
-    def observations(
-        self, series_id: str, *, observation_start: date | None = None
-    ) -> list[FredObservation]:
-        return self._client.observations(
-            series_id,
-            observation_start=observation_start,
-            realtime_start=ALFRED_START,
-            realtime_end=ALFRED_END,
-        )
-
-
-def plan_ingest(engine: sa.Engine, series: list[str], *, full: bool) -> dict[str, date | None]:
-    """Incremental ``observation_start`` per series (``None`` = whole history)."""
-    last = dict.fromkeys(series) if full else last_observation_dates(engine, series)
-    return plan_starts(last, get_settings().ingest_lookback_days, full)
-
-
 def ingest(
     series: list[str],
     progress: Progress | None = None,
@@ -121,7 +88,7 @@ def ingest(
     every ALFRED vintage if ``vintages``. ``on_result`` receives each series' result as it
     finishes (for progress bars)."""
     from ingest.fred_client import FredClient
-    from ingest.run import run_ingest
+    from ingest.incremental import ingest_from_fred
 
     settings = get_settings()
     client = FredClient.from_settings(settings)
@@ -134,14 +101,15 @@ def ingest(
             on_result(result, done, total)
 
     try:
-        report = run_ingest(
+        report = ingest_from_fred(
             engine,
-            _AllVintages(client) if vintages else client,
+            client,
             series,
-            starts=plan_ingest(engine, series, full=full or vintages),
+            lookback_days=settings.ingest_lookback_days,
             max_workers=settings.fred_max_concurrency,
+            full=full,
+            vintages=vintages,
             progress=report_progress,
-            merge_history=vintages,
         )
     finally:
         engine.dispose()
@@ -149,7 +117,7 @@ def ingest(
 
 
 def outcome_of(report: IngestReport) -> IngestOutcome:
-    failed = {r.series_id: r.error or "failed" for r in report.results if r.status != "success"}
+    failed = {r.series_id: r.error or "failed" for r in report.results if r.status != SUCCESS}
     return IngestOutcome(
         run_id=report.run_id,
         rows_written=report.rows_written,
@@ -193,26 +161,9 @@ def dbt_vars() -> dict[str, object]:
     return {"fill_policies": load_catalog().fill_policies()}
 
 
-def needs_full_refresh(engine: sa.Engine) -> bool:
-    """True when an incremental mart was built by an older project and lacks a column the
-    current one writes (``mart_observations.is_filled``): an incremental run would fail on it,
-    so the stage rebuilds from scratch once."""
-    from models import marts
-
-    # A zero-row select reads the columns on both backends (duckdb_engine's inspector
-    # queries pg_catalog tables DuckDB lacks).
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(sa.text(f"select * from {marts.OBSERVATIONS} where 1 = 0"))
-            columns = set(result.keys())
-            result.all()
-    except sa.exc.DBAPIError:  # no such table yet: the first build creates it
-        return False
-    return not set(marts.OBSERVATION_COLUMNS) <= columns
-
-
 def dbt_build() -> float:
     from flows.dbt_runner import dbt_build as run_dbt_build
+    from flows.dbt_runner import needs_full_refresh
 
     settings = get_settings()
     started = time.perf_counter()
@@ -281,7 +232,7 @@ def forecast(
         )
     finally:
         engine.dispose()
-    if report.status != "success":
+    if report.status != SUCCESS:
         raise RuntimeError(f"forecast run {report.run_id} {report.status}: {report.error}")
     return ForecastOutcome(
         run_id=report.run_id,

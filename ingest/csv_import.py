@@ -12,8 +12,8 @@ start and end on different days), so they are dropped rather than stored as NULL
 
 Metadata comes from, in order: the ``metadata`` argument, a sidecar beside the file
 (``NAME.toml`` or ``NAME.json``, either flat fields for a single series or one table per
-series id), then inference: frequency from the dates (``fred_facts.infer_frequency``), title,
-units and seasonal adjustment from ``fred_facts.facts_for``. Every vintage gets
+series id), then inference (``series_data.series_info_from_facts``): frequency from the dates,
+title, units and seasonal adjustment from ``fred_facts.facts_for``. Every vintage gets
 ``realtime_start`` (default: today, as FRED would stamp a download) and an open end.
 """
 
@@ -23,42 +23,28 @@ import csv
 import json
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from ingest.fred_facts import facts_for, infer_frequency
-from ingest.loader import (
-    FAILED,
-    SUCCESS,
-    BadSourceDataError,
-    IngestReport,
-    ObsRow,
-    Progress,
-    SeriesResult,
-    keep_open,
-    parse_fred_value,
-    record_run,
-    store_series,
-)
-from ingest.series_data import MISSING, SeriesInfo
+from ingest.fred_facts import facts_for
+from ingest.raw_store import keep_open, store_series
+from ingest.run import RunProgress, run_series
+from ingest.run_records import IngestReport, SeriesResult
+from ingest.series_data import MISSING, REALTIME_MAX, SeriesInfo, series_info_from_facts
+from ingest.vintage_plan import BadSourceDataError, ObsRow, parse_fred_value
+from models.tables import FAILED, SUCCESS
 
-OPEN_END = date(9999, 12, 31)
 DATE_HEADERS = ("observation_date", "date")
-META_FIELDS = (
-    "title",
-    "units",
-    "units_short",
-    "frequency",
-    "frequency_short",
-    "seasonal_adjustment",
-    "seasonal_adjustment_short",
-    "last_updated",
-    "popularity",
-    "notes",
+#: What a sidecar or ``metadata=`` may set: every ``SeriesInfo`` field except the id and the
+#: observation span, which come from the file itself.
+META_FIELDS = tuple(
+    f.name
+    for f in fields(SeriesInfo)
+    if f.name not in ("series_id", "observation_start", "observation_end")
 )
 
 
@@ -152,7 +138,7 @@ def to_obs_rows(parsed: ParsedFile, column: ParsedSeries, vintage: date) -> list
         except ValueError as exc:
             where = f"{parsed.path.name}:{lineno}"
             raise BadSourceDataError(column.series_id, str(exc), where) from None
-        rows.append(ObsRow(when, vintage, OPEN_END, value))
+        rows.append(ObsRow(when, vintage, REALTIME_MAX, value))
     if not rows:
         problem = "the series has no observations"
         raise BadSourceDataError(column.series_id, problem, parsed.path.name)
@@ -188,37 +174,18 @@ def series_info(
     series_id: str, rows: Sequence[ObsRow], given: Mapping[str, Any], source: str
 ) -> SeriesInfo:
     """Supplied fields win; the rest is inferred from the dates and ``fred_facts``."""
-    facts = facts_for(series_id)
-    frequency, frequency_short = infer_frequency([r.obs_date for r in rows])
-    inferred: dict[str, Any] = {
-        "title": facts.title,
-        "units": facts.units,
-        "units_short": facts.units_short,
-        "frequency": frequency,
-        "frequency_short": frequency_short,
-        "seasonal_adjustment": facts.seasonal_adjustment,
-        "seasonal_adjustment_short": facts.seasonal_adjustment_short,
-        "last_updated": "",
-        "popularity": 0,
-        "notes": f"Imported from the CSV file {source}.",
-    }
-    inferred.update(given)
-    text = {k: str(v) for k, v in inferred.items() if k != "popularity"}
-    return SeriesInfo(
-        series_id=series_id,
-        observation_start=rows[0].obs_date,
-        observation_end=rows[-1].obs_date,
-        title=text["title"],
-        units=text["units"],
-        units_short=text["units_short"],
-        frequency=text["frequency"],
-        frequency_short=text["frequency_short"],
-        seasonal_adjustment=text["seasonal_adjustment"],
-        seasonal_adjustment_short=text["seasonal_adjustment_short"],
-        last_updated=text["last_updated"],
-        popularity=int(inferred["popularity"]),
-        notes=text["notes"],
+    inferred = series_info_from_facts(
+        series_id,
+        [r.obs_date for r in rows],
+        facts_for(series_id),
+        last_updated="",
+        popularity=0,
+        notes=f"Imported from the CSV file {source}.",
     )
+    supplied: dict[str, Any] = {
+        k: int(v) if k == "popularity" else str(v) for k, v in given.items() if k in META_FIELDS
+    }
+    return replace(inferred, **supplied)
 
 
 # --- entry point --------------------------------------------------------------------------
@@ -231,7 +198,7 @@ def load_csv(
     series_id: str | None = None,
     realtime_start: date | None = None,
     metadata: Mapping[str, Any] | None = None,
-    progress: Progress | None = None,
+    progress: RunProgress | None = None,
 ) -> IngestReport:
     """Load one FRED CSV download as a recorded ingest run; returns its report.
 
@@ -264,4 +231,4 @@ def load_csv(
         return SeriesResult(sid, SUCCESS, rows_fetched=len(rows), rows_written=written)
 
     with keep_open(engine):
-        return record_run(engine, list(by_id), load_one, progress=progress)
+        return run_series(engine, list(by_id), load_one, progress=progress)

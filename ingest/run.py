@@ -1,18 +1,19 @@
-"""A concurrent ingest run: many series at once, within FRED's budget, recorded per series.
+"""The ingest run driver: many series, at most ``max_workers`` at once, recorded per series.
 
-Series are fetched by a bounded thread pool; every HTTP request of every worker draws from the
-client's limiter (one per process, see ``ingest.ratelimit``), so more workers overlap network
-latency without ever sending faster than the budget. Each worker fetches metadata and
-observations, then stores the series with ``ingest.loader.store_series`` in its own
-transaction. A failing series (FRED error, bad data, database error) becomes a ``failed``
-result with its message; the others carry on. The run is recorded in ``ingest_runs`` and
-``ingest_run_series`` as ``loader.ingest_series`` records it, and the data version is bumped
-once when any row was written.
+One driver serves every source: ``run_series`` runs a ``LoadOne`` job per series id under one
+recorded run (``ingest.run_records``); ``run_ingest`` is that driver over a FRED source (the
+client, or anything with its two methods), and the CSV import (``ingest.csv_import``) uses it
+over the rows of a file. Series are loaded by a bounded thread pool; every HTTP request of
+every worker draws from the client's limiter (one per process, see ``ingest.ratelimit``), so
+more workers overlap network latency without ever sending faster than the budget. Each job
+stores its series with ``ingest.raw_store.store_series`` in its own transaction. A failing
+series (FRED error, bad data, database error) becomes a ``failed`` result with its message;
+the others carry on.
 
 Progress: ``progress(series_id, done, total, result)`` is called after each series finishes,
-from the thread that called ``run_ingest`` (never from a worker, so a progress bar needs no
-locking), in completion order; ``done`` counts finished series (1..total) and ``result`` is
-the series' ``SeriesResult`` (status, rows fetched and written, error).
+from the thread that called the driver (never from a worker, so a progress bar needs no
+locking), in completion order (with one worker: the order of the ids); ``done`` counts
+finished series (1..total) and ``result`` is the series' ``SeriesResult``.
 """
 
 from __future__ import annotations
@@ -25,11 +26,9 @@ from typing import Protocol
 
 import sqlalchemy as sa
 
-from ingest import loader
-from ingest.fred_client import FredObservation
-from ingest.loader import (
-    FAILED,
-    RUNNING,
+from ingest.fred_client import FredError
+from ingest.raw_store import series_known, store_series
+from ingest.run_records import (
     IngestReport,
     SeriesResult,
     abort_run,
@@ -37,13 +36,17 @@ from ingest.loader import (
     record_series,
     start_run,
 )
-from ingest.series_data import SeriesInfo
+from ingest.series_data import FredObservation, SeriesInfo
+from ingest.vintage_plan import to_rows
+from models.tables import FAILED, RUNNING, SUCCESS
 
 #: ``(series_id, done, total, result)`` after each finished series; see the module docstring.
 RunProgress = Callable[[str, int, int, SeriesResult], None]
+#: Loads one series under a run id and reports how it went (never raises expected failures).
+LoadOne = Callable[[str, str], SeriesResult]
 
 
-class SeriesFetcher(Protocol):
+class ObservationSource(Protocol):
     """What a run needs from a FRED client (``ingest.fred_client.FredClient``); thread-safe."""
 
     def series_info(self, series_id: str) -> SeriesInfo: ...
@@ -53,38 +56,30 @@ class SeriesFetcher(Protocol):
     ) -> list[FredObservation]: ...
 
 
-def run_ingest(
+def run_series(
     engine: sa.Engine,
-    client: SeriesFetcher,
     series_ids: Sequence[str],
+    load_one: LoadOne,
     *,
-    starts: Mapping[str, date | None] | None = None,
-    max_workers: int,
+    max_workers: int = 1,
     progress: RunProgress | None = None,
-    merge_history: bool = False,
 ) -> IngestReport:
-    """Ingest ``series_ids`` (duplicates dropped, order kept) with at most ``max_workers``
-    series in flight; ``starts`` gives a series' ``observation_start`` for an incremental
-    fetch (missing or None: everything). ``report.results`` follows ``series_ids`` order.
-    ``merge_history`` stores past vintages too (an ALFRED backfill, ``loader.plan_history``).
+    """Run ``load_one(series_id, run_id)`` for each id (duplicates dropped, order kept) as one
+    recorded run; ``report.results`` follows ``series_ids`` order.
 
-    A crash of the run itself (not of a series: e.g. Ctrl-C) marks the run failed with the
-    reason and re-raises; series already stored stay stored.
+    A crash of the run itself (not of a series: e.g. Ctrl-C, or ``load_one`` raising) marks
+    the run failed with the reason and re-raises; series already stored stay stored.
     """
     if max_workers < 1:
         raise ValueError(f"max_workers must be >= 1, got {max_workers}")
     ids = list(dict.fromkeys(series_ids))
-    starts = starts or {}
     report = IngestReport(run_id=str(uuid.uuid4()), status=RUNNING)
     start_run(engine, report.run_id, len(ids))
     by_id: dict[str, SeriesResult] = {}
     pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="fred-ingest")
     try:
         futures: dict[Future[SeriesResult], str] = {
-            pool.submit(
-                ingest_one, engine, client, sid, report.run_id, starts.get(sid), merge_history
-            ): sid
-            for sid in ids
+            pool.submit(load_one, sid, report.run_id): sid for sid in ids
         }
         for done, future in enumerate(as_completed(futures), start=1):
             result = future.result()
@@ -103,32 +98,62 @@ def run_ingest(
     return report
 
 
-def ingest_one(
+def run_ingest(
     engine: sa.Engine,
-    client: SeriesFetcher,
+    client: ObservationSource,
+    series_ids: Sequence[str],
+    *,
+    starts: Mapping[str, date | None] | None = None,
+    max_workers: int = 1,
+    progress: RunProgress | None = None,
+    merge_history: bool = False,
+) -> IngestReport:
+    """Fetch and store ``series_ids`` from ``client`` as one run (see ``run_series``).
+
+    ``starts`` gives a series' ``observation_start`` for an incremental fetch (missing or
+    None: everything). ``merge_history`` stores past vintages too (an ALFRED backfill,
+    ``ingest.vintage_plan.plan_history``).
+    """
+    wanted = starts or {}
+
+    def load_one(series_id: str, run_id: str) -> SeriesResult:
+        return fetch_and_store(
+            engine, client, series_id, run_id, wanted.get(series_id), merge_history=merge_history
+        )
+
+    return run_series(engine, series_ids, load_one, max_workers=max_workers, progress=progress)
+
+
+def fetch_and_store(
+    engine: sa.Engine,
+    client: ObservationSource,
     series_id: str,
     run_id: str,
     observation_start: date | None = None,
+    *,
     merge_history: bool = False,
 ) -> SeriesResult:
-    """``loader.ingest_one`` as a worker's job: any failure becomes a failed result.
+    """Fetch and store one series; every failure becomes a failed result, never a raise.
 
-    The loader catches the expected errors; here everything else is caught too (a bug,
-    Redis gone), so it fails this series with a message instead of vanishing in a worker
-    thread or stopping the others.
+    An empty answer fails a series we hold nothing of, but is fine for an incremental fetch
+    (``observation_start``, or a series already stored): nothing new. Expected failures (FRED,
+    bad data, the database) carry their own message; anything else (a bug, Redis gone) is
+    caught too and prefixed with its type, so it fails this series instead of vanishing in a
+    worker thread or stopping the others.
     """
+    fetched = 0
     try:
-        return loader.ingest_one(
-            engine, client, series_id, run_id, observation_start, merge_history=merge_history
+        info = client.series_info(series_id)
+        observations = client.observations(series_id, observation_start=observation_start)
+        fetched = len(observations)
+        rows = to_rows(observations, series_id)
+        incremental = observation_start is not None or series_known(engine, series_id)
+        written = store_series(
+            engine, info, rows, run_id, allow_empty=incremental, merge_history=merge_history
         )
+    except (FredError, ValueError, sa.exc.SQLAlchemyError) as exc:
+        return SeriesResult(series_id, FAILED, rows_fetched=fetched, error=str(exc))
     except Exception as exc:
-        return SeriesResult(series_id, FAILED, error=_message(exc))
-
-
-def _message(exc: Exception) -> str:
-    """FRED's errors already read well; anything else is prefixed with its type."""
-    from ingest.fred_client import FredError
-
-    if isinstance(exc, FredError | ValueError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+        error = f"{type(exc).__name__}: {exc}"
+        return SeriesResult(series_id, FAILED, rows_fetched=fetched, error=error)
+    return SeriesResult(series_id, SUCCESS, rows_fetched=fetched, rows_written=written)

@@ -9,12 +9,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ingest.fred_client import FredClient
-from ingest.loader import FAILED, PARTIAL, SUCCESS, SeriesResult
 from ingest.ratelimit import Budget, RequestLimiter
 from ingest.run import run_ingest
+from ingest.run_records import SeriesResult
 from ingest.series_data import write_series_csv
 from models.settings import SANDBOX_API_KEY
-from models.tables import ingest_run_series, ingest_runs, raw_observations
+from models.tables import FAILED, PARTIAL, SUCCESS, ingest_run_series, ingest_runs, raw_observations
 from models.versioning import current_version as _current_version
 from sandbox.demo_data import demo_series
 from sandbox.faults import Fault

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from flows import stages
 from ingest.incremental import last_observation_dates, plan_starts
-from ingest.loader import SeriesResult
+from ingest.run_records import SeriesResult
 from models.engine import make_engine
 from models.settings import SANDBOX_API_KEY, load_settings, use_settings
 from models.tables import raw_observations

@@ -1,4 +1,5 @@
-"""Ingest through fredapi against a running sandbox into DuckDB and MariaDB (real databases)."""
+"""Ingest through the FRED client against a running sandbox into DuckDB and MariaDB (real
+databases)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ingest.fred_client import FredClient, FredObservation
-from ingest.loader import (
-    ObsRow,
-    ingest_series,
-    parse_fred_value,
-    plan_history,
-    plan_vintages,
-    to_rows,
-)
-from ingest.series_data import read_series_csv
+from ingest.fred_client import FredClient
+from ingest.run import run_ingest
+from ingest.series_data import FredObservation, read_series_csv
+from ingest.vintage_plan import ObsRow, parse_fred_value, plan_history, plan_vintages, to_rows
 from models.settings import SANDBOX_API_KEY
 from models.tables import ingest_run_series, ingest_runs, raw_observations, raw_series
 from models.versioning import current_version
@@ -155,8 +150,8 @@ def test_to_rows_orders_vintages_per_date() -> None:
 def test_ingest_stores_demo_series_exactly(engine: sa.Engine, demo_fred: SandboxURL) -> None:
     ids = ["GDP", "UNRATE", "DGS10"]
     seen: list[tuple[str, int, int]] = []
-    report = ingest_series(
-        engine, client_for(demo_fred), ids, progress=lambda s, i, n: seen.append((s, i, n))
+    report = run_ingest(
+        engine, client_for(demo_fred), ids, progress=lambda s, i, n, _result: seen.append((s, i, n))
     )
     assert (report.status, report.failed) == ("success", [])
     assert seen == [("GDP", 1, 3), ("UNRATE", 2, 3), ("DGS10", 3, 3)]
@@ -180,11 +175,11 @@ def test_rerun_and_later_day_with_same_data_add_no_rows(
     engine: sa.Engine, demo_fred: SandboxURL, clock: Clock
 ) -> None:
     client = client_for(demo_fred)
-    first = ingest_series(engine, client, ["GDP", "CPIAUCSL"])
+    first = run_ingest(engine, client, ["GDP", "CPIAUCSL"])
     before = row_count(engine)
-    again = ingest_series(engine, client, ["GDP", "CPIAUCSL"])
+    again = run_ingest(engine, client, ["GDP", "CPIAUCSL"])
     clock.day = date(2024, 5, 7)
-    later = ingest_series(engine, client, ["GDP", "CPIAUCSL"])
+    later = run_ingest(engine, client, ["GDP", "CPIAUCSL"])
     assert first.rows_written == before > 0
     assert (again.rows_written, later.rows_written) == (0, 0)
     assert row_count(engine) == before
@@ -212,11 +207,11 @@ def test_revised_value_becomes_a_new_vintage_and_keeps_the_old(
         shutil.copy(real_data_dir / f"{sid}.csv", folder / f"{sid}.csv")
     with running_sandbox(folder, today=clock) as url:
         client = client_for(url)
-        ingest_series(engine, client, ["GDP", "UNRATE"])
+        run_ingest(engine, client, ["GDP", "UNRATE"])
         before = row_count(engine)
         old = _edit_value(folder / "GDP.csv", "2020-04-01", "19999.999")
         clock.day = date(2024, 5, 8)
-        report = ingest_series(engine, client, ["GDP", "UNRATE"])
+        report = run_ingest(engine, client, ["GDP", "UNRATE"])
     assert [(r.series_id, r.rows_written) for r in report.results] == [("GDP", 1), ("UNRATE", 0)]
     assert row_count(engine) == before + 1
     vintages = [(rt, v) for d, rt, v in stored(engine, "GDP") if d == date(2020, 4, 1)]
@@ -231,11 +226,11 @@ def test_same_day_revision_corrects_that_days_vintage(
     folder.mkdir()
     (folder / "TESTQ.csv").write_text("date,value\n2020-01-01,1.5\n2020-04-01,.\n2020-07-01,2.5\n")
     with running_sandbox(folder, today=clock) as url:
-        ingest_series(engine, client_for(url), ["TESTQ"])
+        run_ingest(engine, client_for(url), ["TESTQ"])
         (folder / "TESTQ.csv").write_text(
             "date,value\n2020-01-01,1.5\n2020-04-01,2.0\n2020-07-01,2.5\n"
         )
-        report = ingest_series(engine, client_for(url), ["TESTQ"])
+        report = run_ingest(engine, client_for(url), ["TESTQ"])
     assert report.rows_written == 1
     assert [v for _, _, v in stored(engine, "TESTQ")] == [1.5, 2.0, 2.5]
 
@@ -243,7 +238,7 @@ def test_same_day_revision_corrects_that_days_vintage(
 def test_unknown_series_fails_alone_with_freds_message(
     engine: sa.Engine, demo_fred: SandboxURL
 ) -> None:
-    report = ingest_series(engine, client_for(demo_fred), ["GDP", "NOSUCHSERIES", "UNRATE"])
+    report = run_ingest(engine, client_for(demo_fred), ["GDP", "NOSUCHSERIES", "UNRATE"])
     assert report.status == "partial"
     assert report.failed == ["NOSUCHSERIES"]
     (bad,) = [r for r in report.results if r.series_id == "NOSUCHSERIES"]
@@ -267,7 +262,7 @@ def test_run_where_every_series_fails_is_failed_and_keeps_the_version(
     engine: sa.Engine, demo_fred: SandboxURL
 ) -> None:
     client = FredClient("f" * 31 + "X", demo_fred, max_attempts=1)
-    report = ingest_series(engine, client, ["GDP", "UNRATE"])
+    report = run_ingest(engine, client, ["GDP", "UNRATE"])
     assert report.status == "failed" and report.failed == ["GDP", "UNRATE"]
     assert all("api_key" in (r.error or "") for r in report.results)
     assert version(engine) == 0 and row_count(engine) == 0
@@ -278,7 +273,7 @@ def test_real_fred_csvs_round_trip_through_the_sandbox(
 ) -> None:
     ids = ["DGS10", "CPIAUCSL", "UMCSENT", "MORTGAGE30US"]
     with running_sandbox(real_data_dir) as url:
-        report = ingest_series(engine, client_for(url), ids)
+        report = run_ingest(engine, client_for(url), ids)
     assert report.status == "success"
     for sid in ids:
         expected = expected_values(read_series_csv(real_data_dir / f"{sid}.csv"))

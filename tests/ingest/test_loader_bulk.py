@@ -8,16 +8,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from ingest.fred_client import FredObservation
-from ingest.loader import (
-    BadSourceDataError,
-    ObsRow,
-    plan_history,
-    plan_vintages,
-    store_series,
-    to_rows,
-)
-from ingest.series_data import SeriesInfo
+from ingest.raw_store import store_series
+from ingest.series_data import FredObservation, SeriesInfo
+from ingest.vintage_plan import BadSourceDataError, ObsRow, plan_history, plan_vintages, to_rows
 from models.tables import raw_observations, raw_series
 
 END = date(9999, 12, 31)

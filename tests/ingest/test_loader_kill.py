@@ -18,13 +18,12 @@ from models.tables import raw_observations
 from tests.support.databases import BACKENDS, fresh_database
 
 # Two passes (a first load at one vintage, then a revision of every 7th value at the next),
-# 16 series x 3,000 daily dates, through ingest_series with an in-memory FRED source.
+# 16 series x 3,000 daily dates, through run_ingest (one worker) with an in-memory FRED source.
 CHILD = r"""
 import sys
 from datetime import date, timedelta
-from ingest.fred_client import FredObservation
-from ingest.loader import ingest_series
-from ingest.series_data import SeriesInfo
+from ingest.run import run_ingest
+from ingest.series_data import FredObservation, SeriesInfo
 from models.engine import make_engine
 from models.migrate import upgrade
 
@@ -49,9 +48,9 @@ class Source:
 engine = make_engine(sys.argv[1])
 upgrade(engine)
 ids = [f"KILL{k:03d}" for k in range(N_SERIES)]
-tell = lambda sid, done, total: print("stored", sid, flush=True)
+tell = lambda sid, done, total, result: print("stored", sid, flush=True)
 for day, revise in ((date(2024, 5, 6), False), (date(2024, 5, 7), True)):
-    report = ingest_series(engine, Source(day, revise), ids, progress=tell)
+    report = run_ingest(engine, Source(day, revise), ids, progress=tell)
     assert report.status == "success", report
 print("done", flush=True)
 """

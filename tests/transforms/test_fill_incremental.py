@@ -330,7 +330,7 @@ def test_changing_a_fill_policy_rebuilds_the_series_without_full_refresh(db_url:
 
 def test_marts_without_is_filled_are_rebuilt_in_full_once(db_url: str) -> None:
     """A database built by the project before ``is_filled`` gets one full refresh."""
-    from flows.stages import needs_full_refresh
+    from flows.dbt_runner import needs_full_refresh
 
     engine = make_engine(db_url)
     try:
