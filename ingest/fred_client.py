@@ -1,15 +1,10 @@
-"""FRED over HTTP through ``fredapi``, with the timeout, typed errors and retries it lacks.
+"""FRED's series metadata and observations, with the retries, pacing and checks FRED needs.
 
-``fredapi`` routes every request through one private hook (``Fred.__fetch_data``). We
-override that hook in a subclass instead of patching ``socket.setdefaulttimeout``: the
-timeout is passed to ``urlopen`` per request, so nothing global changes and clients in
-different threads keep their own timeouts. The same hook keeps FRED's HTTP status, which
-``fredapi`` would drop, so errors arrive as ``FredAPIError`` subclasses with FRED's code and
-message. fredapi's URL conventions (``root_url``, ``api_key`` handling, XML) stay in charge.
-
-Every request (each retry included) first takes a slot from a ``RequestLimiter``
-(``ingest.ratelimit``) when the client has one; ``FredClient.from_settings`` always attaches
-the process-wide one. Retries are tenacity's, not a hand-written loop:
+The wire is ``ingest.fred_http`` (httpx with a timeout and the shared rate limiter; why not
+``fredapi`` is said there); errors are the types of ``ingest.fred_errors``. Every request
+(each retry included) first takes a slot from a ``RequestLimiter`` (``ingest.ratelimit``) when
+the client has one; ``FredClient.from_settings`` always attaches the process-wide one.
+Retries are tenacity's, not a hand-written loop:
 
 - retried: 429, 5xx, timeouts, refused/dropped connections and bodies cut off mid-transfer
   (fewer bytes than announced), with exponential backoff plus random jitter, waiting at
@@ -28,19 +23,12 @@ The client never logs or raises the request URL: it contains the API key.
 
 from __future__ import annotations
 
-import http.client
-import json
 import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote_plus, urlencode
 
-from fredapi import Fred
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -51,6 +39,8 @@ from tenacity import (
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
+from ingest.fred_errors import RETRYABLE, FredResponseError
+from ingest.fred_http import MAX_RETRY_AFTER_SECONDS, FredTransport
 from ingest.series_data import FredObservation, SeriesInfo
 from models.settings import FRED_LIVE_URL
 
@@ -62,172 +52,8 @@ T = TypeVar("T")
 
 #: FRED's largest page for series/observations.
 MAX_PAGE = 100_000
-
-
-class FredError(Exception):
-    """Anything that kept a FRED request from producing data."""
-
-
-class FredAPIError(FredError):
-    """FRED answered with an error: ``code`` (HTTP status / FRED error_code) and its message."""
-
-    def __init__(self, code: int, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(f"FRED error {code}: {message}")
-        self.code = code
-        self.message = message
-        #: Seconds the server asked us to wait (``Retry-After``), if it said.
-        self.retry_after = retry_after
-
-
-class SeriesNotFoundError(FredAPIError):
-    """FRED's "The series does not exist." (a typo'd or retired id)."""
-
-
-class InvalidAPIKeyError(FredAPIError):
-    """The API key is missing, malformed or not registered."""
-
-
-class RateLimitedError(FredAPIError):
-    """HTTP 429: the key exceeded FRED's request budget."""
-
-
-class FredServerError(FredAPIError):
-    """HTTP 5xx: FRED (or a proxy in front of it) failed; worth retrying."""
-
-
-class FredTransportError(FredError):
-    """No usable answer: timeout, refused or dropped connection, a body cut off mid-transfer."""
-
-
-class FredResponseError(FredError):
-    """FRED answered 200 with a complete body that is not what FRED sends (malformed XML, a
-    body truncated at an element boundary, missing fields, fewer rows than announced)."""
-
-
-RETRYABLE = (RateLimitedError, FredServerError, FredTransportError, FredResponseError)
 #: Tries for a malformed body (see the module docstring), however many ``max_attempts`` allows.
 MALFORMED_BODY_ATTEMPTS = 2
-#: Longest ``Retry-After`` we wait for; a longer one fails the request at once.
-MAX_RETRY_AFTER_SECONDS = 120.0
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds from ``now``: delta-seconds or an HTTP date; None if absent
-    or unreadable (a date in the past is 0)."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def error_from_response(
-    status: int, body: bytes, *, retry_after: float | None = None
-) -> FredAPIError:
-    """Map FRED's error body (XML or JSON) and HTTP status to the matching exception type."""
-    code, message = _parse_error_body(body)
-    code = code or status
-    message = message or f"HTTP {status} without a FRED error message"
-    if status == 429 or code == 429:
-        return RateLimitedError(429, message, retry_after=retry_after)
-    if status >= 500:
-        return FredServerError(status, message, retry_after=retry_after)
-    if "series does not exist" in message.lower():
-        return SeriesNotFoundError(code, message)
-    if "api_key" in message:
-        return InvalidAPIKeyError(code, message)
-    return FredAPIError(code, message)
-
-
-def _parse_error_body(body: bytes) -> tuple[int | None, str | None]:
-    text = body.decode("utf-8", "replace").strip()
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-            return _as_int(data.get("error_code")), data.get("error_message")
-        except (ValueError, AttributeError):
-            return None, None
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError:
-        return None, None
-    if root.tag != "error":
-        return None, None
-    return _as_int(root.get("code")), root.get("message")
-
-
-def _as_int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
-
-
-class _TimedFred(Fred):
-    """fredapi's ``Fred`` whose single fetch hook is rate limited, has a timeout and keeps
-    FRED's status and ``Retry-After``."""
-
-    def __init__(
-        self,
-        api_key: str,
-        root_url: str,
-        timeout: float,
-        limiter: RequestLimiter | None,
-        max_pause: float = MAX_RETRY_AFTER_SECONDS,
-    ) -> None:
-        super().__init__(api_key=api_key)
-        self.root_url = root_url
-        self.timeout = timeout
-        self.limiter = limiter
-        self.max_pause = max_pause
-
-    def _Fred__fetch_data(self, url: str) -> ET.Element:
-        """Replaces fredapi's private fetch hook (name-mangled ``Fred.__fetch_data``)."""
-        url += "&api_key=" + quote_plus(self.api_key)
-        if self.limiter is not None:
-            self.limiter.acquire()
-        try:
-            with urllib.request.urlopen(url, timeout=self.timeout) as response:
-                body = response.read()
-        except urllib.error.HTTPError as exc:
-            retry_after = parse_retry_after(exc.headers.get("Retry-After"))
-            if exc.code == 429 and self.limiter is not None:
-                # Throttled: hold every worker on this key, not only this one (capped, since a
-                # Retry-After beyond the cap ends the retries anyway).
-                self.limiter.pause(min(retry_after or 1.0, self.max_pause))
-            raise error_from_response(exc.code, _read_error(exc), retry_after=retry_after) from None
-        except http.client.IncompleteRead as exc:
-            expected = len(exc.partial) + (exc.expected or 0)
-            raise FredTransportError(
-                f"FRED's answer was cut off after {len(exc.partial)} of {expected} bytes"
-            ) from None
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            raise FredTransportError(f"no answer from FRED at {self.root_url}: {reason}") from None
-        try:
-            return ET.fromstring(body)
-        except ET.ParseError as exc:
-            raise FredResponseError(
-                f"FRED sent a body that is not well-formed XML ({len(body)} bytes): {exc}"
-            ) from None
-
-    def fetch(self, path: str, params: Mapping[str, str]) -> ET.Element:
-        """GET ``root_url/path`` through fredapi's hook (the key is appended by the hook)."""
-        return self._Fred__fetch_data(f"{self.root_url}/{path}?{urlencode(params)}")
-
-
-def _read_error(exc: urllib.error.HTTPError) -> bytes:
-    try:
-        return exc.read()
-    except (OSError, http.client.HTTPException):
-        return b""
 
 
 class _WaitRetryAfter(wait_base):
@@ -295,7 +121,7 @@ class FredClient:
             raise ValueError(f"page_size must be within 1..{MAX_PAGE}, got {page_size}")
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be >= 1, got {max_attempts}")
-        self._fred = _TimedFred(api_key, base_url.rstrip("/"), timeout, limiter, max_retry_after)
+        self._http = FredTransport(api_key, base_url, timeout, limiter, max_retry_after)
         self._page_size = page_size
         backoff = wait_exponential_jitter(
             multiplier=backoff_seconds, max=max_backoff, jitter=backoff_seconds
@@ -325,19 +151,19 @@ class FredClient:
 
     @property
     def base_url(self) -> str:
-        return str(self._fred.root_url)
+        return self._http.root_url
 
     @property
     def limiter(self) -> RequestLimiter | None:
-        return self._fred.limiter
+        return self._http.limiter
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
         """One request under the retry policy (a fresh ``Retrying`` per call: thread-safe)."""
         return Retrying(**self._retry_kwargs)(fn, *args)
 
     def series_info(self, series_id: str) -> SeriesInfo:
-        """``/fred/series`` through fredapi's fetch hook, checked field by field."""
-        root = self._call(self._fred.fetch, "series", {"series_id": series_id})
+        """``/fred/series``, checked field by field."""
+        root = self._call(self._http.get, "series", {"series_id": series_id})
         if root.tag != "seriess" or len(root) == 0 or root[0].tag != "series":
             raise FredResponseError(
                 f"FRED's /series answer for {series_id} has no <series> element (root <{root.tag}>)"
@@ -374,7 +200,7 @@ class FredClient:
         rows: list[FredObservation] = []
         while True:
             root = self._call(
-                self._fred.fetch, "series/observations", {**params, "offset": str(len(rows))}
+                self._http.get, "series/observations", {**params, "offset": str(len(rows))}
             )
             page, count = _observation_page(series_id, root)
             rows.extend(page)
@@ -419,7 +245,10 @@ def _series_info(series_id: str, attrs: Mapping[str, Any]) -> SeriesInfo:
         value = attrs.get(name)
         return "" if value is None else str(value)
 
-    popularity = _as_int(attrs.get("popularity"))
+    try:
+        popularity = int(text("popularity"))
+    except ValueError:
+        popularity = 0
     return SeriesInfo(
         series_id=text("id") or series_id,
         title=text("title"),
@@ -432,6 +261,6 @@ def _series_info(series_id: str, attrs: Mapping[str, Any]) -> SeriesInfo:
         seasonal_adjustment=text("seasonal_adjustment"),
         seasonal_adjustment_short=text("seasonal_adjustment_short"),
         last_updated=text("last_updated"),
-        popularity=popularity if popularity is not None else 0,
+        popularity=popularity,
         notes=text("notes"),
     )

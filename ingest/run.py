@@ -26,7 +26,7 @@ from typing import Protocol
 
 import sqlalchemy as sa
 
-from ingest.fred_client import FredError
+from ingest.fred_errors import FredError
 from ingest.raw_store import series_known, store_series
 from ingest.run_records import (
     IngestReport,

@@ -1,4 +1,4 @@
-"""The fredapi-based client against a running sandbox: data, pagination, typed errors, retries."""
+"""The FRED client against a running sandbox: data, pagination, typed errors, retries."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from ingest.fred_client import (
+from ingest.fred_client import FredClient
+from ingest.fred_errors import (
     FredAPIError,
-    FredClient,
     FredServerError,
     FredTransportError,
     InvalidAPIKeyError,

@@ -10,8 +10,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from ingest.fred_client import (
-    FredClient,
+from ingest.fred_client import FredClient
+from ingest.fred_errors import (
     FredResponseError,
     FredServerError,
     FredTransportError,

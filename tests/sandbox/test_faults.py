@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.fred_client import FredClient, FredResponseError
+from ingest.fred_client import FredClient
+from ingest.fred_errors import FredResponseError
 from models.settings import SANDBOX_API_KEY
 from sandbox.faults import Fault, FaultPlan
 from sandbox.limits import RateLimiter
