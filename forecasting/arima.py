@@ -45,6 +45,7 @@ from forecasting.base import (
     z_value,
 )
 from forecasting.frequency import MAX_STATE_SEASON
+from models.values import finite
 
 #: Bounds of the stepwise search (Hyndman & Khandakar use 5/2; 3/1 keeps the walk short).
 MAX_P = 3
@@ -697,11 +698,6 @@ def _validate_tuple(value: Sequence[int] | None, size: int, what: str) -> tuple[
     return out
 
 
-def _finite_or_none(value: float) -> float | None:
-    """JSON has no NaN: a value statsmodels could not compute is stored as null."""
-    return value if math.isfinite(value) else None
-
-
 def _pinned_or(option: tuple[int, ...] | None, index: int, upper: int) -> tuple[int, int]:
     """The range a searched coefficient count may take: the pinned value, or 0..upper."""
     return (option[index], option[index]) if option is not None else (0, upper)
@@ -840,13 +836,12 @@ class AutoARIMAForecaster(DatedForecaster):
 
     def predict(self, h: int, level: Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
         dates = self._dates(h)
-        if self._mle is None:
-            raise RuntimeError("AutoARIMAForecaster.predict() called after a failed fit()")
+        mle = self._fitted(self._mle)
         for lv in level:
             z_value(lv)  # the same ValueError for a bad level as every other model
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            data = self._mle.forecast(h, level)
+            data = mle.forecast(h, level)
         return checked_frame(pd.DataFrame(data, index=dates), self.name)
 
     def params(self) -> dict[str, Any]:
@@ -866,8 +861,8 @@ class AutoARIMAForecaster(DatedForecaster):
             "trend": chosen.trend,
         }
         for name, value, se in mle.coefficients():
-            out[name] = _finite_or_none(value)
-            out[f"{name}_stderr"] = _finite_or_none(se)
+            out[name] = finite(value)  # JSON has no NaN: uncomputed values are null
+            out[f"{name}_stderr"] = finite(se)
         out["sigma2"] = mle.sigma2
         out["aicc"] = mle.aicc
         out["loglik"] = mle.loglik

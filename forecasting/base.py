@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,8 @@ from scipy.stats import norm
 from forecasting.frequency import future_dates, normalize_frequency, seasonal_period
 
 DEFAULT_LEVELS: tuple[int, ...] = (80, 95)
+
+_State = TypeVar("_State")
 
 
 class ModelFitError(RuntimeError):
@@ -136,12 +138,17 @@ class DatedForecaster:
         self._n_obs = len(values)
         return values
 
+    def _fitted(self, state: _State | None) -> _State:
+        """``state``, what a successful fit left (a result, a lambda, a date), for predict()
+        and params(); ``None`` means no fit succeeded yet, a programming error that every
+        model reports the same way."""
+        if state is None:
+            raise RuntimeError(f"{type(self).__name__}.predict() called before fit() succeeded")
+        return state
+
     def _dates(self, h: int) -> pd.DatetimeIndex:
-        if self._last_date is None:
-            raise RuntimeError(f"{type(self).__name__}.predict() called before fit()")
-        return future_dates(
-            self._last_date, h, self.spec.freq, business_days=self.spec.business_days
-        )
+        last = self._fitted(self._last_date)
+        return future_dates(last, h, self.spec.freq, business_days=self.spec.business_days)
 
     def _add_note(self, text: str) -> None:
         self.note = f"{self.note}; {text}" if self.note else text

@@ -142,7 +142,7 @@ class BoxCoxForecaster(DatedForecaster):
 
     def predict(self, h: int, level: Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
         dates = self._dates(h)
-        lmbda = self._require_lambda()
+        lmbda = self._fitted(self._lmbda)
         levels = sorted(set(level))
         inner = self.inner.predict(h, level=levels or [_SD_LEVEL])
         mean_w = inner["mean"].to_numpy(dtype=float)
@@ -170,14 +170,9 @@ class BoxCoxForecaster(DatedForecaster):
                 f"of the Box-Cox transform)"
             )
 
-    def _require_lambda(self) -> float:
-        if self._lmbda is None:
-            raise RuntimeError(f"{type(self).__name__}.predict() called before fit()")
-        return self._lmbda
-
     def params(self) -> dict[str, Any]:
         return {
-            "lambda": self._require_lambda(),
+            "lambda": self._fitted(self._lmbda),
             "lambda_estimated": self.options["lmbda"] is None,
             "inner": self.inner.params(),
         }

@@ -564,21 +564,16 @@ class TrendCurveForecaster(DatedForecaster):
 
     def predict(self, h: int, level: Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
         dates = self._dates(h)
-        mean, ar_var, param_var = _forecast_parts(self._require_fit(), h)
+        mean, ar_var, param_var = _forecast_parts(self._fitted(self._fit), h)
         sd = np.sqrt(ar_var + param_var)
         if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(sd))):
             raise ModelFitError(f"{self.name} overflowed over a {h}-step horizon")
         return gaussian_frame(dates, mean, sd, level, self.name)
 
-    def _require_fit(self) -> _Fit:
-        if self._fit is None:
-            raise RuntimeError(f"{type(self).__name__}.predict() called before fit()")
-        return self._fit
-
     # -- reporting ---------------------------------------------------------------------
 
     def params(self) -> dict[str, Any]:
-        fit = self._require_fit()
+        fit = self._fitted(self._fit)
         out: dict[str, Any] = {}
         stderr = np.sqrt(np.diag(fit.covar))
         for name, value, err in zip(fit.shape.names, fit.theta, stderr, strict=True):

@@ -250,14 +250,9 @@ class AutoETSForecaster(DatedForecaster):
 
     # ------------------------------------------------------------------------ prediction
 
-    def _result(self) -> _Fit:
-        if self._fit is None:
-            raise RuntimeError("AutoETSForecaster.predict() called before a successful fit()")
-        return self._fit
-
     def predict(self, h: int, level: Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
         dates = self._dates(h)
-        fit = self._result()
+        fit = self._fitted(self._fit)
         for lv in level:
             z_value(lv)  # validates the level before statsmodels sees it
         n = self._n_obs
@@ -280,7 +275,7 @@ class AutoETSForecaster(DatedForecaster):
     # -------------------------------------------------------------------------- reporting
 
     def params(self) -> dict[str, Any]:
-        fit = self._result()
+        fit = self._fitted(self._fit)
         res = fit.result
         out: dict[str, Any] = {"spec": fit.spec.name, **fit.spec.options()}
         out["season"] = int(res.seasonal_periods) if fit.spec.seasonal != "none" else None
@@ -306,7 +301,7 @@ class AutoETSForecaster(DatedForecaster):
 
     def _freeze(self) -> dict[str, Any]:
         """The chosen spec; before any fit, the options as given."""
-        return self._result().spec.options() if self._fit is not None else dict(self.options)
+        return self._fit.spec.options() if self._fit is not None else dict(self.options)
 
 
 def _stderrs(res: ETSResults, k: int) -> np.ndarray:

@@ -8,13 +8,7 @@ import numpy as np
 import pandas as pd
 
 from models.tables import FORECAST_METRICS
-
-#: The metric names, as the forecast tables' columns spell them.
-METRIC_NAMES = FORECAST_METRICS
-
-
-def _finite_or_none(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
+from models.values import finite
 
 
 def mase_scale(train: np.ndarray, season: int = 1) -> float | None:
@@ -41,7 +35,7 @@ def holdout_metrics(
     out: dict[str, float | None] = {
         "mae": mae,
         "rmse": float(np.sqrt(np.mean(err**2))),
-        "smape": _finite_or_none(smape),
+        "smape": finite(smape),
         "mase": mae / scale if scale else None,
     }
     for lv in (80, 95):
@@ -83,4 +77,4 @@ def aggregate_metrics(
         scored = [(c, n) for c, n in pairs if c is not None and n > 0]
         total = sum(n for _, n in scored)
         out[name] = sum(c * n for c, n in scored) / total if total else None
-    return {name: out[name] for name in METRIC_NAMES}
+    return {name: out[name] for name in FORECAST_METRICS}

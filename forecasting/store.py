@@ -19,9 +19,9 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from forecasting.metrics import METRIC_NAMES
 from forecasting.pipeline import CandidateResult, SeriesForecast
 from models.tables import (
+    FORECAST_METRICS,
     RUNNING,
     SUCCESS,
     forecast_backtests,
@@ -117,7 +117,7 @@ def finish_run(engine: sa.Engine, run_id: str, status: str, error: str | None = 
 
 
 def _metrics(values: Mapping[str, float | None] | None) -> dict[str, float | None]:
-    return {k: (values or {}).get(k) for k in METRIC_NAMES}
+    return {k: (values or {}).get(k) for k in FORECAST_METRICS}
 
 
 def _candidate_row(run_id: str, series_id: str, n_obs: int, c: CandidateResult) -> dict[str, Any]:

@@ -39,8 +39,7 @@ from forecasting.base import (
     ModelFitError,
     SeriesSpec,
     checked_frame,
-    interval_columns,
-    z_value,
+    gaussian_frame,
 )
 from forecasting.frequency import MAX_STATE_SEASON
 
@@ -161,24 +160,15 @@ class ThetaForecaster(DatedForecaster):
         self._result, self._sigma2 = result, sigma2
         return self
 
-    def _fitted(self) -> ThetaModelResults:
-        if self._result is None:
-            raise RuntimeError("ThetaForecaster.predict() called before a successful fit()")
-        return self._result
-
     def predict(self, h: int, level: Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
         dates = self._dates(h)
-        result = self._fitted()
+        result = self._fitted(self._result)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             mean = np.asarray(result.forecast(h, theta=THETA), dtype=float)
         alpha = float(result.params["alpha"])
         sd = np.sqrt(self._sigma2 * (1.0 + np.arange(h) * alpha**2))
-        data = {"mean": mean}
-        for lv in sorted(level):
-            z = z_value(lv)
-            data[f"lower_{lv}"], data[f"upper_{lv}"] = mean - z * sd, mean + z * sd
-        frame = pd.DataFrame(data, index=dates)[interval_columns(level)]
+        frame = gaussian_frame(dates, mean, sd, level, self.name)
         return checked_frame(self._reseasonalize(frame), self.name)
 
     def _reseasonalize(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -192,7 +182,7 @@ class ThetaForecaster(DatedForecaster):
         return frame + factors
 
     def params(self) -> dict[str, Any]:
-        result = self._fitted()
+        result = self._fitted(self._result)
         b0 = float(result.params["b0"])
         return {
             "theta": THETA,

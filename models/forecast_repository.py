@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,12 +20,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models.tables import forecast_backtests, forecast_models, forecast_points, forecast_runs
-from models.values import as_date
+from models.tables import (
+    FORECAST_METRICS,
+    SUCCESS,
+    forecast_backtests,
+    forecast_models,
+    forecast_points,
+    forecast_runs,
+)
+from models.values import as_date, finite, finite_json
 
 log = logging.getLogger("fredpipe.repository")
-
-SUCCESS = "success"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +113,6 @@ def latest_forecasts(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Forec
 #: A forecast's identity for its selection rows: (run id, series id).
 RunSeries = tuple[str, str]
 
-_METRICS = ("mae", "rmse", "smape", "mase", "coverage_80", "coverage_95")
-
 
 @dataclass(frozen=True, slots=True)
 class Metrics:
@@ -150,35 +152,17 @@ class BacktestWindow:
     metrics: Metrics
 
 
-def _finite(value: object) -> float | None:
-    """A metric as a float; NaN and infinities (undefined, and not JSON) become None."""
-    if value is None:
-        return None
-    number = float(value)  # type: ignore[arg-type]
-    return number if math.isfinite(number) else None
-
-
 def _metrics(m: Any) -> Metrics:
-    return Metrics(**{name: _finite(m[name]) for name in _METRICS})
-
-
-def _json_safe(value: Any) -> Any:
-    """Parsed params with non-finite floats (``json.dumps`` writes NaN/Infinity) as None, so
-    the API never answers invalid JSON."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value
+    return Metrics(**{name: finite(m[name]) for name in FORECAST_METRICS})
 
 
 def _params(text: str | None, key: RunSeries, model: str) -> Any:
     if text is None or not text.strip():
         return None
     try:
-        return _json_safe(json.loads(text))
+        # non-finite floats (``json.dumps`` writes NaN/Infinity) become None, so the API
+        # never answers invalid JSON
+        return finite_json(json.loads(text))
     except ValueError:
         log.warning("forecast_models.params of %s/%s/%s is not JSON; served as null", *key, model)
         return None
@@ -222,7 +206,7 @@ def forecast_candidates(
         m.c.n_obs,
         m.c.params,
         m.c.note,
-        *(m.c[name] for name in _METRICS),
+        *(m.c[name] for name in FORECAST_METRICS),
     ).where(_run_series_filter(m, keys))
     out: dict[RunSeries, list[CandidateModel]] = {}
     for row in conn.execute(stmt):
@@ -262,7 +246,7 @@ def forecast_backtest_windows(
             b.c.cutoff,
             b.c.n_train,
             b.c.horizon,
-            *(b.c[name] for name in _METRICS),
+            *(b.c[name] for name in FORECAST_METRICS),
         )
         .where(_run_series_filter(b, keys))
         .order_by(b.c.run_id, b.c.series_id, b.c.model, b.c.cutoff)

@@ -78,8 +78,9 @@ ingest_run_series = sa.Table(
 
 # --- forecast layer (written only by forecasting) ----------------------------------------
 
-#: Backtest accuracy, per candidate (averaged over windows) and per window; the names are
-#: ``forecasting.metrics.METRIC_NAMES``. NULL where a metric is undefined.
+#: Backtest accuracy, per candidate (averaged over windows) and per window: the one list of
+#: metric names (``forecasting.metrics`` computes them, the repositories read them). NULL
+#: where a metric is undefined.
 FORECAST_METRICS = ("mae", "rmse", "smape", "mase", "coverage_80", "coverage_95")
 
 
