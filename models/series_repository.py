@@ -32,18 +32,24 @@ _obs = sa.table(
 _stats = sa.table(marts.SERIES_STATS, *(sa.column(c) for c in marts.STATS_COLUMNS))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(kw_only=True, slots=True)
 class SeriesMeta:
-    series_id: str
+    """A ``dim_series`` row under the names the API serves an indicator by.
+
+    ``_meta`` is the one mapping from the stored columns; the API's REST and GraphQL types
+    extend this class instead of declaring the fields again, which is why it is not frozen.
+    """
+
+    id: str
     title: str
     units: str
     units_short: str
     frequency: str
     frequency_short: str
     seasonal_adjustment: str
-    first_obs_date: date | None
-    last_obs_date: date | None
-    n_obs: int
+    first_date: date | None
+    last_date: date | None
+    observation_count: int
     last_ingested_at: datetime | None
 
 
@@ -72,16 +78,16 @@ def data_version(conn: sa.Connection) -> int:
 def _meta(row: sa.Row[Any]) -> SeriesMeta:
     m = row._mapping
     return SeriesMeta(
-        series_id=str(m["series_id"]),
+        id=str(m["series_id"]),
         title=m["title"] or "",
         units=m["units"] or "",
         units_short=m["units_short"] or "",
         frequency=m["frequency"] or "",
         frequency_short=m["frequency_short"] or "",
         seasonal_adjustment=m["seasonal_adjustment"] or "",
-        first_obs_date=as_date(m["first_obs_date"]),
-        last_obs_date=as_date(m["last_obs_date"]),
-        n_obs=int(m["n_obs"] or 0),
+        first_date=as_date(m["first_obs_date"]),
+        last_date=as_date(m["last_obs_date"]),
+        observation_count=int(m["n_obs"] or 0),
         last_ingested_at=m["last_ingested_at"],
     )
 
@@ -99,7 +105,7 @@ def get_series(conn: sa.Connection, ids: Sequence[str]) -> dict[str, SeriesMeta]
     if not ids:
         return {}
     rows = conn.execute(sa.select(_dim).where(_dim.c.series_id.in_(list(ids)))).all()
-    return {m.series_id: m for m in map(_meta, rows)}
+    return {m.id: m for m in map(_meta, rows)}
 
 
 def _window(stmt: sa.Select[Any], start: date | None, end: date | None) -> sa.Select[Any]:

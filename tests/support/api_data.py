@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,25 +40,21 @@ STATS = sa.Table(
     sa.Column("first_obs_date", sa.Date),
     sa.Column("last_obs_date", sa.Date),
 )
+#: Column types of ``dim_series`` other than text (its columns are ``marts.DIM_SERIES_COLUMNS``).
+_DIM_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    "series_id": sa.String(64),
+    "first_obs_date": sa.Date(),
+    "last_obs_date": sa.Date(),
+    "n_obs": sa.Integer(),
+    "last_ingested_at": sa.DateTime(),
+}
 DIM = sa.Table(
     marts.DIM_SERIES,
     _meta,
-    sa.Column("series_id", sa.String(64), primary_key=True),
     *(
-        sa.Column(c, sa.String(256))
-        for c in (
-            "title",
-            "units",
-            "units_short",
-            "frequency",
-            "frequency_short",
-            "seasonal_adjustment",
-        )
+        sa.Column(c, _DIM_TYPES.get(c, sa.String(256)), primary_key=c == "series_id")
+        for c in marts.DIM_SERIES_COLUMNS
     ),
-    sa.Column("first_obs_date", sa.Date),
-    sa.Column("last_obs_date", sa.Date),
-    sa.Column("n_obs", sa.Integer),
-    sa.Column("last_ingested_at", sa.DateTime),
 )
 
 FORECAST_DATES = [date(2021, 7, 1), date(2021, 7, 2), date(2021, 7, 6)]

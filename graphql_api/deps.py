@@ -1,0 +1,59 @@
+"""FastAPI dependencies as ``Annotated`` aliases, for the REST routes and the GraphQL context.
+
+FastAPI resolves a dependency once per request, so a route (or the GraphQL context) and
+everything it asks for share one lazily opened database handle and one set of DataLoaders.
+They take an ``HTTPConnection``, so websocket connections (subscriptions) get them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends
+from starlette.requests import HTTPConnection
+
+from graphql_api.cache import Cache
+from graphql_api.db import RequestDB
+from graphql_api.loaders import Loaders, make_loaders
+from graphql_api.request_id import request_id_of
+from models.settings import Settings
+
+
+async def request_db(connection: HTTPConnection) -> AsyncIterator[RequestDB]:
+    """A connection opened on first use and closed when the request or websocket ends."""
+    state = connection.app.state
+    db = RequestDB(state.engine, state.version_probe)
+    try:
+        yield db
+    finally:
+        await db.aclose()
+
+
+DBDep = Annotated[RequestDB, Depends(request_db)]
+
+
+async def request_loaders(db: DBDep) -> Loaders:
+    """Per-request DataLoaders over the request's database handle (never shared across
+    requests: a loader caches what it loaded)."""
+    return make_loaders(db)
+
+
+async def app_settings(connection: HTTPConnection) -> Settings:
+    settings: Settings = connection.app.state.settings
+    return settings
+
+
+async def response_cache(connection: HTTPConnection) -> Cache:
+    cache: Cache = connection.app.state.cache
+    return cache
+
+
+async def request_id(connection: HTTPConnection) -> str:
+    return request_id_of(connection)
+
+
+LoadersDep = Annotated[Loaders, Depends(request_loaders)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+CacheDep = Annotated[Cache, Depends(response_cache)]
+RequestIdDep = Annotated[str, Depends(request_id)]
