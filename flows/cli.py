@@ -122,7 +122,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Ingest by hand (no dbt, no forecast); exits 1 naming each series that failed."""
-    from flows import ingest_cli, stages
+    from flows import ingest_cli
 
     settings = _settings()
     if from_csv is not None:
@@ -133,10 +133,7 @@ def ingest(
             raise _fail("--from-csv takes at most one --series (the id for a single-column file)")
         if not from_csv.is_file():
             raise _fail(f"--from-csv {from_csv} is not a file")
-        try:
-            ok = ingest_cli.run_csv_import(console, from_csv, ids[0] if ids else None)
-        except stages.CsvImportUnavailable as exc:
-            raise _fail(str(exc)) from None
+        ok = ingest_cli.run_csv_import(console, from_csv, ids[0] if ids else None)
         raise typer.Exit(0 if ok else 1)
     if (series is None) == (not all_series):
         raise _fail("give either --series A,B or --all")

@@ -57,10 +57,10 @@ def run_ingest_with_progress(
 
 
 def run_csv_import(console: Console, path: Path, series_id: str | None) -> bool:
-    """Load one FRED CSV download; raises ``stages.CsvImportUnavailable`` without the importer."""
+    """Migrate, load one FRED CSV download and print the summary; True when every series
+    loaded."""
     from flows import stages
 
-    stages.require_csv_import()
     stages.migrate()
     outcome = stages.import_csv(path, series_id)
     return _report(console, outcome.run_id, outcome.results)

@@ -126,20 +126,8 @@ def outcome_of(report: IngestReport) -> IngestOutcome:
     )
 
 
-def require_csv_import() -> None:
-    """Fail early, before touching the database, when the CSV importer is not installed."""
-    try:
-        from ingest.csv_import import load_csv  # noqa: F401
-    except ImportError as exc:
-        raise CsvImportUnavailable(
-            "--from-csv needs ingest.csv_import.load_csv, which this installation does not have"
-            f" ({exc})"
-        ) from None
-
-
 def import_csv(path: Path, series_id: str | None) -> IngestOutcome:
     """Load a FRED CSV download through ``ingest.csv_import.load_csv``."""
-    require_csv_import()
     from ingest.csv_import import load_csv
 
     engine = _engine()
@@ -148,10 +136,6 @@ def import_csv(path: Path, series_id: str | None) -> IngestOutcome:
     finally:
         engine.dispose()
     return outcome_of(report)
-
-
-class CsvImportUnavailable(RuntimeError):
-    """The CSV importer is not part of this installation."""
 
 
 def dbt_vars() -> dict[str, object]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from models.engine import make_engine
 from models.settings import SANDBOX_API_KEY
+from models.values import as_date
 from sandbox.server import running_sandbox
 from tests.support.cli import cli_env, run_cli
 
@@ -66,20 +67,30 @@ def test_ingest_without_an_api_key_says_how_to_get_one(tmp_path: Path) -> None:
     assert "FRED_API_KEY" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_from_csv_loads_a_fred_download_or_says_the_importer_is_missing(tmp_path: Path) -> None:
+def test_from_csv_stores_a_fred_download_with_dot_as_null(
+    empty_db_url: str, tmp_path: Path
+) -> None:
     csv = tmp_path / "GDP.csv"
     csv.write_text("observation_date,GDP\n2024-01-01,28000.5\n2024-04-01,.\n2024-07-01,29000\n")
-    env = _env(f"duckdb:///{tmp_path / 'x.duckdb'}")
 
-    done = run_cli(["ingest", "--from-csv", str(csv)], env, timeout=120)
+    done = run_cli(["ingest", "--from-csv", str(csv)], _env(empty_db_url), timeout=120)
 
-    if importlib.util.find_spec("ingest.csv_import") is None:
-        assert done.returncode == 2
-        assert "--from-csv needs ingest.csv_import.load_csv" in done.stderr
-        assert "Traceback" not in done.stderr
-    else:
-        assert done.returncode == 0, done.stderr
-        assert "GDP" in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "1 series loaded, 3 rows written" in done.stderr
+    engine = make_engine(empty_db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "select obs_date, value from raw_observations where series_id = 'GDP'"
+                " order by obs_date"
+            )
+        ).all()
+    engine.dispose()
+    assert [(as_date(d), v) for d, v in rows] == [
+        (date(2024, 1, 1), 28000.5),
+        (date(2024, 4, 1), None),
+        (date(2024, 7, 1), 29000.0),
+    ]
 
 
 def test_from_csv_refuses_options_that_need_the_api(tmp_path: Path) -> None:

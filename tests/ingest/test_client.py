@@ -81,12 +81,15 @@ def test_client_retries_a_throttled_request_until_the_window_frees() -> None:
 
 
 def test_client_times_out_instead_of_hanging() -> None:
-    with running_sandbox(delay_seconds=1.5) as url:
-        client = FredClient(SANDBOX_API_KEY, url, timeout=0.3, max_attempts=2, backoff_seconds=0.05)
+    naps: list[float] = []
+    with running_sandbox(delay_seconds=5) as url:
+        client = FredClient(SANDBOX_API_KEY, url, timeout=0.3, max_attempts=2, sleep=naps.append)
         started = time.monotonic()
         with pytest.raises(FredTransportError, match="timed out"):
             client.series_info("GDP")
-        assert time.monotonic() - started < 2.0
+        # Two tries of 0.3 s; generous for a loaded machine, far below the 5 s answer.
+        assert time.monotonic() - started < 4.5
+    assert len(naps) == 1  # the timeout was retried once
 
 
 def test_unreachable_fred_is_a_transport_error() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -20,16 +20,22 @@ from ingest.fred_errors import (
     SeriesNotFoundError,
     parse_retry_after,
 )
+from ingest.ratelimit import DEFAULT_MARGIN_SECONDS, Budget, RequestLimiter
+from ingest.series_data import FredObservation
 from models.settings import SANDBOX_API_KEY
+from sandbox.demo_data import demo_series
 from sandbox.faults import Fault
 from sandbox.server import SandboxURL, running_sandbox
 
 OBS = "series/observations"
+TODAY = date(2024, 5, 6)
+#: What FRED answers for GDP on ``TODAY``: the current vintage of every date, stamped today.
+GDP_ROWS = [FredObservation(d, TODAY, TODAY, v) for d, v in demo_series()["GDP"].observations]
 
 
 @pytest.fixture(scope="module")
 def module_sandbox() -> Iterator[SandboxURL]:
-    with running_sandbox(rate_per_minute=100_000) as url:
+    with running_sandbox(rate_per_minute=100_000, today=lambda: TODAY) as url:
         yield url
 
 
@@ -57,48 +63,49 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
 
 def test_a_429_burst_waits_at_least_what_retry_after_asks(sandbox: SandboxURL) -> None:
     sandbox.state.faults.add(Fault("status", status=429, retry_after="1", times=2, endpoint=OBS))
-    started = time.monotonic()
-    rows = client(sandbox).observations("GDP")
-    elapsed = time.monotonic() - started
-    assert rows
-    assert elapsed >= 2.0  # two 429s, each asking for one second; backoff alone is ~0.03 s
+    naps: list[float] = []
+    rows = client(sandbox, sleep=naps.append).observations("GDP")
+    assert rows == GDP_ROWS
+    assert naps == [1.0, 1.0]  # two 429s, each asking for one second; backoff alone is ~0.02 s
     assert sandbox.state.stats.series("GDP") == 3
 
 
 def test_a_429_pauses_the_shared_limiter_for_every_worker(sandbox: SandboxURL) -> None:
-    from ingest.ratelimit import Budget, RequestLimiter
-
     limiter = RequestLimiter(Budget(100, 10_000), "pause-test-key")
     sandbox.state.faults.add(Fault("status", status=429, retry_after="2", times=1, endpoint=OBS))
     throttled = client(sandbox, limiter=limiter)
     other = client(sandbox, limiter=limiter)
-    finished: list[float] = []
     worker = threading.Thread(target=lambda: throttled.observations("GDP"))
     worker.start()
-    while sandbox.state.stats.rate_limited == 0:
+    deadline = time.monotonic() + 10
+    while limiter.paused_for() == 0.0 and time.monotonic() < deadline:
         time.sleep(0.01)
-    started = time.monotonic()
+    assert limiter.paused_for() > 0, "the 429 did not pause the shared limiter"
+    pause_ends = time.time() + limiter.paused_for() - DEFAULT_MARGIN_SECONDS
     other.observations("UNRATE")  # another worker, not throttled itself, waits out the pause
-    finished.append(time.monotonic() - started)
+    asked_at = time.time()
     worker.join()
-    assert finished[0] >= 1.5
+    assert asked_at >= pause_ends
+    assert sandbox.state.stats.rate_limited == 1  # only the throttled worker met a 429
 
 
 def test_retry_after_as_an_http_date_is_honoured(sandbox: SandboxURL) -> None:
-    when = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=4), usegmt=True)
     sandbox.state.faults.add(Fault("status", status=503, retry_after=when, times=1))
-    started = time.monotonic()
-    client(sandbox).series_info("GDP")
-    assert time.monotonic() - started >= 0.9  # the date has whole-second precision
+    naps: list[float] = []
+    client(sandbox, sleep=naps.append).series_info("GDP")
+    # The date has whole-second precision (3 to 4 s ahead when sent); the backoff alone
+    # would be ~0.01 s. Two seconds of slack for a slow request.
+    assert len(naps) == 1 and 1.0 <= naps[0] <= 4.0
 
 
 def test_a_retry_after_beyond_the_cap_fails_at_once(sandbox: SandboxURL) -> None:
     sandbox.state.faults.add(Fault("status", status=429, retry_after="3600", times=None))
-    started = time.monotonic()
+    naps: list[float] = []
     with pytest.raises(RateLimitedError) as error:
-        client(sandbox, max_retry_after=60).series_info("GDP")
+        client(sandbox, max_retry_after=60, sleep=naps.append).series_info("GDP")
     assert error.value.retry_after == 3600
-    assert time.monotonic() - started < 1
+    assert naps == []  # no wait at all
     assert sandbox.state.stats.series("GDP") == 1
 
 
@@ -128,13 +135,16 @@ def test_backoff_grows_exponentially_with_jitter(sandbox: SandboxURL) -> None:
 
 
 def test_a_timeout_is_retried_and_then_succeeds(sandbox: SandboxURL) -> None:
-    sandbox.state.faults.add(Fault("slow", delay_seconds=1.5, times=1, endpoint=OBS))
+    sandbox.state.faults.add(Fault("slow", delay_seconds=5, times=1, endpoint=OBS))
+    naps: list[float] = []
     started = time.monotonic()
-    rows = client(sandbox, timeout=0.4).observations("GDP")
-    assert rows
-    assert time.monotonic() - started < 1.4
+    rows = client(sandbox, timeout=0.4, sleep=naps.append).observations("GDP")
+    assert rows == GDP_ROWS
+    assert len(naps) == 1  # one timeout, one retry
+    # Done long before the slow answer would have come (generous for a loaded machine).
+    assert time.monotonic() - started < 4.5
     # The abandoned slow request is counted once it finishes on the server side.
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 10
     while sandbox.state.stats.series("GDP") < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sandbox.state.stats.series("GDP") == 2
@@ -142,7 +152,7 @@ def test_a_timeout_is_retried_and_then_succeeds(sandbox: SandboxURL) -> None:
 
 def test_a_dropped_connection_mid_body_is_retried(sandbox: SandboxURL) -> None:
     sandbox.state.faults.add(Fault("truncated", times=2, endpoint=OBS))
-    assert client(sandbox).observations("GDP")
+    assert client(sandbox).observations("GDP") == GDP_ROWS
     assert sandbox.state.stats.series("GDP") == 3
 
 
