@@ -9,12 +9,7 @@ from forecasting.base import DEFAULT_LEVELS, Forecaster, ModelFitError, SeriesSp
 from forecasting.baselines import DriftForecaster, NaiveForecaster, SeasonalNaiveForecaster
 from forecasting.candidates import LABELS as CANDIDATE_LABELS
 from forecasting.candidates import candidate_models
-from forecasting.frequency import (
-    default_horizon,
-    future_dates,
-    infer_frequency,
-    normalize_frequency,
-)
+from forecasting.frequency import default_horizon, future_dates
 from forecasting.history import UnknownSeriesError, load_history, load_series_info
 from forecasting.pipeline import (
     CandidateResult,
@@ -53,10 +48,8 @@ __all__ = [
     "default_horizon",
     "forecast_series",
     "future_dates",
-    "infer_frequency",
     "load_history",
     "load_series_info",
-    "normalize_frequency",
     "run_forecasts",
     "select",
 ]

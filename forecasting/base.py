@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from forecasting.frequency import future_dates, normalize_frequency, seasonal_period
+from forecasting.frequency import future_dates
+from models.calendar import normalize_frequency, seasonal_period, steps_per_year
 
 DEFAULT_LEVELS: tuple[int, ...] = (80, 95)
 
@@ -46,6 +47,11 @@ class SeriesSpec:
     def of(cls, freq: str, *, business_days: bool = True) -> SeriesSpec:
         code = normalize_frequency(freq)
         return cls(code, business_days, seasonal_period(code, business_days=business_days))
+
+    @property
+    def steps_per_year(self) -> float:
+        """Scale of a time axis in years: a yearly rate reads the same at any series length."""
+        return steps_per_year(self.freq, business_days=self.business_days)
 
 
 class Forecaster(Protocol):

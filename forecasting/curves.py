@@ -60,24 +60,6 @@ PHI_LIMIT = 0.999
 MAX_PARAM_NOISE_RATIO = 3.0
 #: Observations beyond the parameter count (curve + Fourier + phi + sigma) a fit needs.
 SPARE_OBS = 4
-#: Steps per year per frequency code, to put time in years ("D" with business days).
-_STEPS_PER_YEAR: dict[str, float] = {
-    "D": 261.0,
-    "W": 365.25 / 7,
-    "BW": 365.25 / 14,
-    "M": 12.0,
-    "Q": 4.0,
-    "SA": 2.0,
-    "A": 1.0,
-}
-_SEVEN_DAY_STEPS = 365.25
-
-
-def steps_per_year(spec: SeriesSpec) -> float:
-    """Scale of the time axis: a yearly rate reads the same at any series length."""
-    if spec.freq == "D" and not spec.business_days:
-        return _SEVEN_DAY_STEPS
-    return _STEPS_PER_YEAR.get(spec.freq, 1.0)
 
 
 # --- curve algebra ------------------------------------------------------------------------
@@ -504,7 +486,7 @@ class TrendCurveForecaster(DatedForecaster):
     def _search(self, values: np.ndarray) -> tuple[int, _Fit]:
         """Fit every candidate K, keep the lowest AICc. A K whose fit fails is skipped; when
         all fail, the first (simplest) failure is the reason reported."""
-        spy = steps_per_year(self.spec)
+        spy = self.spec.steps_per_year
         best: tuple[int, _Fit] | None = None
         failure: ModelFitError | None = None
         warm: np.ndarray | None = None
@@ -586,7 +568,7 @@ class TrendCurveForecaster(DatedForecaster):
             K=int(self._k or 0),
             kind=self.kind,
             aicc=fit.aicc,
-            steps_per_year=steps_per_year(self.spec),
+            steps_per_year=self.spec.steps_per_year,
         )
         return out
 

@@ -13,8 +13,8 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
-from forecasting.frequency import UnknownFrequencyError, normalize_frequency
 from models import marts
+from models.calendar import UnknownFrequencyError, normalize_frequency
 
 #: Years of history read per frequency (counted back from each series' last observation).
 #: Local models like ETS gain little from decades-old data and refit much faster without it;

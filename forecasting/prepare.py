@@ -14,13 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from forecasting.frequency import (
-    PERIOD_ALIASES,
-    PERIOD_STEPS,
-    is_seven_day,
-    normalize_frequency,
-    period_steps,
-)
+from forecasting.frequency import PERIOD_ALIASES, PERIOD_STEPS, period_steps
+from models.calendar import infer_frequency, is_seven_day, normalize_frequency
 
 #: A gap longer than this many steps ends the usable history (the fit starts after it).
 #: On period grids only a single missing period is interpolated; two in a row cut the history.
@@ -35,6 +30,13 @@ class PreparedSeries:
     freq: str
     business_days: bool = True
     notes: list[str] = field(default_factory=list)
+
+
+def series_frequency(label: str | None, dates: pd.DatetimeIndex) -> str:
+    """The frequency a series is forecast at: its ``dim_series`` label when it has one we
+    know, else the one ``models.calendar`` infers from its dates, by the same rule ingest
+    labels a dateless CSV with (so the marts and the forecast never disagree)."""
+    return normalize_frequency(label) if label else infer_frequency(dates)
 
 
 def clean_observations(y: pd.Series) -> pd.Series:

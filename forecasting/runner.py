@@ -29,7 +29,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from forecasting.base import DEFAULT_LEVELS
-from forecasting.frequency import DEFAULT_HORIZONS, UnknownFrequencyError, infer_frequency
+from forecasting.frequency import DEFAULT_HORIZONS
 from forecasting.history import HISTORY_YEARS, SeriesInfo, load_series_info, read_history
 from forecasting.pipeline import (
     ForecastConfig,
@@ -37,6 +37,7 @@ from forecasting.pipeline import (
     SeriesForecast,
     forecast_series,
 )
+from forecasting.prepare import series_frequency
 from forecasting.store import (
     FORECAST_STAGE,
     NO_MODEL,
@@ -46,6 +47,7 @@ from forecasting.store import (
     write_series_failure,
 )
 from models import marts
+from models.calendar import UnknownFrequencyError
 from models.settings import Settings, get_settings
 from models.tables import FAILED, SUCCESS
 from models.versioning import bump_version
@@ -122,7 +124,7 @@ def _run_task(task: _Task) -> _Result:
     try:
         if y.empty:
             raise NoObservationsError(f"no observations in {marts.OBSERVATIONS}")
-        code = code or infer_frequency(pd.DatetimeIndex(y.index))
+        code = series_frequency(code, pd.DatetimeIndex(y.index))
         result = forecast_series(y, code, task.horizon, DEFAULT_LEVELS, config=task.config)
     except (NoObservationsError, UnknownFrequencyError) as exc:
         return _Result(task, code, None, str(exc))

@@ -3,16 +3,13 @@
 The sandbox serves plain ``date,value`` CSVs that carry no metadata; without this table every
 series would be called "Series X" and the dashboard would show no units. The facts are what
 FRED publishes on each series page. Frequencies are *not* taken from here: they are inferred
-from the dates (``infer_frequency``) so a folder of CSVs always describes itself truthfully.
+from the dates (``models.calendar.describe_frequency``) so a folder of CSVs always describes
+itself truthfully.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from itertools import pairwise
-from statistics import median
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,32 +108,3 @@ def facts_for(series_id: str) -> SeriesFacts:
     if known is not None:
         return known
     return SeriesFacts(f"{series_id} (served from a local CSV file)", "Units", "Units")
-
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def infer_frequency(dates: Sequence[date]) -> tuple[str, str]:
-    """FRED's (frequency, frequency_short) for a sorted run of observation dates.
-
-    The median gap is robust to holiday gaps and to irregular early history (UMCSENT was
-    quarterly before 1978 but is a monthly series).
-    """
-    if len(dates) < 2:
-        return "Not Applicable", "NA"
-    gap = median((b - a).days for a, b in pairwise(dates))
-    if gap <= 1:
-        seven_day = any(d.weekday() >= 5 for d in dates)
-        return ("Daily, 7-Day" if seven_day else "Daily"), "D"
-    if gap <= 8:
-        weekday = _WEEKDAYS[dates[-1].weekday()]
-        return f"Weekly, Ending {weekday}", "W"
-    if gap <= 16:
-        return "Biweekly", "BW"
-    if gap <= 35:
-        return "Monthly", "M"
-    if gap <= 100:
-        return "Quarterly", "Q"
-    if gap <= 200:
-        return "Semiannual", "SA"
-    return "Annual", "A"

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ingest.fred_facts import SeriesFacts, infer_frequency
+from ingest.fred_facts import SeriesFacts
+from models.calendar import describe_frequency
 
 #: FRED's missing-value marker.
 MISSING = "."
@@ -57,7 +58,7 @@ def series_info_from_facts(
     What a CSV file or generated data cannot say: the span comes from the dates, the
     frequency is inferred from them, the rest is the series' published facts.
     """
-    frequency, frequency_short = infer_frequency(dates)
+    frequency, frequency_short = describe_frequency(dates)
     return SeriesInfo(
         series_id=series_id,
         title=facts.title,

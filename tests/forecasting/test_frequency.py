@@ -1,4 +1,5 @@
-"""Calendar rules of the forecasting package and how histories are prepared for a fit."""
+"""Forecast calendars (future dates, horizons) and how histories are prepared for a fit; the
+frequency facts and their inference are tested in ``tests/models/test_calendar.py``."""
 
 from __future__ import annotations
 
@@ -8,14 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.frequency import (
-    UnknownFrequencyError,
-    default_horizon,
-    future_dates,
-    infer_frequency,
-    is_seven_day,
-    normalize_frequency,
-)
+from forecasting.frequency import default_horizon, future_dates
 from forecasting.prepare import prepare_series
 
 
@@ -70,27 +64,6 @@ def test_default_horizons_per_frequency_and_override() -> None:
     assert default_horizon("M", 3) == 3
     with pytest.raises(ValueError):
         default_horizon("M", 0)
-
-
-def test_frequency_names_normalise_and_unknown_ones_fail_clearly() -> None:
-    assert normalize_frequency("Weekly, Ending Friday") == "W"
-    assert normalize_frequency("Daily, 7-Day") == "D"
-    assert normalize_frequency(" q ") == "Q"
-    with pytest.raises(UnknownFrequencyError, match="'Fortnightly'"):
-        normalize_frequency("Fortnightly")
-
-
-def test_infer_frequency_from_spacing() -> None:
-    assert infer_frequency(pd.bdate_range("2024-01-01", periods=30)) == "D"
-    assert infer_frequency(pd.date_range("2024-01-04", periods=10, freq="7D")) == "W"
-    assert infer_frequency(pd.date_range("2020-01-01", periods=10, freq="MS")) == "M"
-    assert infer_frequency(pd.date_range("2020-01-01", periods=10, freq="QS")) == "Q"
-    assert infer_frequency(pd.date_range("2000-01-01", periods=10, freq="YS")) == "A"
-
-
-def test_seven_day_detection() -> None:
-    assert is_seven_day(pd.date_range("2024-01-01", periods=60, freq="D"))
-    assert not is_seven_day(pd.bdate_range("2024-01-01", periods=60))
 
 
 def test_daily_gaps_are_not_filled_and_a_long_gap_cuts_the_history() -> None:

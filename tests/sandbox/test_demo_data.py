@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingest.fred_facts import infer_frequency
 from ingest.series_data import read_series_csv
+from models.calendar import describe_frequency
 from sandbox import demo_data
 from sandbox.demo_data import demo_series, us_market_holidays, write_demo_csvs
 
@@ -73,6 +73,6 @@ def test_holiday_calendar_observes_weekend_holidays() -> None:
 
 def test_infer_frequency_reads_the_calendar() -> None:
     thursdays = [date(2024, 1, 4) + timedelta(weeks=i) for i in range(10)]
-    assert infer_frequency(thursdays) == ("Weekly, Ending Thursday", "W")
-    assert infer_frequency([date(2000 + i, 1, 1) for i in range(5)]) == ("Annual", "A")
-    assert infer_frequency([date(2024, 1, 1)]) == ("Not Applicable", "NA")
+    assert describe_frequency(thursdays) == ("Weekly, Ending Thursday", "W")
+    assert describe_frequency([date(2000 + i, 1, 1) for i in range(5)]) == ("Annual", "A")
+    assert describe_frequency([date(2024, 1, 1)]) == ("Not Applicable", "NA")

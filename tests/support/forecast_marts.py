@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from models import marts
+from models.calendar import FREQUENCY_NAMES
 
 _mart_meta = sa.MetaData()
 mart_obs = sa.Table(
@@ -38,14 +39,6 @@ dim = sa.Table(
 assert tuple(dim.c.keys()) == marts.DIM_SERIES_COLUMNS
 assert tuple(mart_obs.c.keys()) == marts.OBSERVATION_COLUMNS
 
-_LONG = {
-    "D": "Daily",
-    "W": "Weekly, Ending Thursday",
-    "M": "Monthly",
-    "Q": "Quarterly",
-    "A": "Annual",
-}
-
 
 def load_marts(engine: sa.Engine, series: dict[str, tuple[str, pd.Series]]) -> None:
     """Create the two mart relations (if needed) and add ``series``: id -> (freq, values)."""
@@ -63,7 +56,7 @@ def load_marts(engine: sa.Engine, series: dict[str, tuple[str, pd.Series]]) -> N
                 "title": f"{sid} (test)",
                 "units": "",
                 "units_short": "",
-                "frequency": _LONG[freq],
+                "frequency": FREQUENCY_NAMES[freq],
                 "frequency_short": freq,
                 "seasonal_adjustment": "",
                 "first_obs_date": y.index.min().date() if len(y) else None,
