@@ -249,17 +249,22 @@ def test_forecast_is_dated_on_the_series_calendar(
 
 
 def test_ensemble_candidate_is_reported_and_used_when_best() -> None:
+    # A concave curve: naive undershoots about as much as drift overshoots, so the mean of the
+    # two beats both, and the seasonal naive (a year behind) too, on the backtest.
     rng = np.random.default_rng(12)
     t = np.arange(120)
-    y = _monthly(50 + 0.3 * t + 3 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, 120))
+    y = _monthly(10 * np.sqrt(t + 1) + rng.normal(0, 0.5, 120))
     result = forecast_series(y, "M", config=ForecastConfig(ensemble=2, models=BASELINES.models))
-    ens = _by_label(result)[ENSEMBLE]
-    assert ens.metrics is not None and len(ens.windows) == 3 and ens.rank is not None
+    cands = _by_label(result)
+    ens = cands[ENSEMBLE]
+    assert ens.metrics is not None and len(ens.windows) == 3
     members = (ens.params or {})["members"]
-    assert len(members) == 2 and ens.spec == f"ensemble({'+'.join(members)})"
-    if result.model == ENSEMBLE:
-        fits = [_by_label(result)[m] for m in members]
-        assert all(not f.selected for f in fits)
+    assert sorted(members) == ["drift", "naive"] and ens.spec == f"ensemble({'+'.join(members)})"
+    assert result.model == ENSEMBLE and result.spec == ens.spec and not result.fallback
+    assert ens.selected and ens.rank == 1
+    assert _mase(ens) < min(_mase(cands[label]) for label in BASELINES.models)
+    assert not any(cands[label].selected for label in BASELINES.models)
+    assert cands["snaive"].rank == 4  # scored and ranked, but not among the top two
 
 
 def test_metrics_and_windows_of_ranked_candidates() -> None:
