@@ -38,7 +38,7 @@ def _is_duckdb_writer_lock(exc: BaseException) -> bool:
 #: A dbt build holds the embedded file for seconds; wait that out rather than fail the request.
 _wait_for_writer = retry(
     retry=retry_if_exception(_is_duckdb_writer_lock),
-    wait=wait_exponential_jitter(initial=0.05, max=1.0),
+    wait=wait_exponential_jitter(multiplier=0.05, max=1.0),
     stop=stop_after_delay(20),
     reraise=True,
 )
