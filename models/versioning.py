@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 
 from models.tables import data_versions
+from models.values import utcnow
 
 
 def current_version(conn: sa.Connection) -> int:
@@ -24,11 +23,7 @@ def bump_version(engine: sa.Engine, stage: str) -> int:
             # Serialise concurrent bumps; DuckDB transactions already conflict on the key.
             conn.execute(sa.text("SELECT 1 FROM data_versions FOR UPDATE"))
         new = current_version(conn) + 1
-        conn.execute(
-            data_versions.insert().values(
-                version=new, stage=stage, created_at=datetime.now(UTC).replace(tzinfo=None)
-            )
-        )
+        conn.execute(data_versions.insert().values(version=new, stage=stage, created_at=utcnow()))
     return new
 
 
