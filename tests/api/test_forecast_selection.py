@@ -23,7 +23,8 @@ from models import forecast_repository
 from models.engine import make_engine
 from models.tables import forecast_backtests, forecast_models, forecast_points, forecast_runs
 from models.versioning import bump_version
-from tests.support.api_data import DIM, FORECAST_DATES, api_client, forecast_values, gql, seed
+from tests.support.api_data import FORECAST_DATES, api_client, forecast_values, gql, seed
+from tests.support.forecast_marts import dim
 
 CUTOFFS = [date(2021, 3, 31), date(2021, 4, 30), date(2021, 5, 28)]
 GDP_DATES = [date(2021, 4, 1), date(2021, 7, 1)]
@@ -153,7 +154,7 @@ def _add_series(conn: sa.Connection, n: int) -> list[str]:
     """``n`` more series, each forecast by run-new with the full selection."""
     ids = [f"EXTRA{i:02d}" for i in range(n)]
     conn.execute(
-        DIM.insert(),
+        dim.insert(),
         [
             {
                 "series_id": sid,

@@ -1,5 +1,6 @@
 """Known data for the API tests: mart relations created as plain tables (dbt is built
-elsewhere) with the contract's columns, plus forecast runs. Helpers only; no tests here."""
+elsewhere) with the contract's columns, plus forecast runs. Helpers only; no tests here.
+``mart_observations`` and ``dim_series`` are the stand-ins of ``tests.support.forecast_marts``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,15 +22,9 @@ from models.engine import make_engine
 from models.settings import load_settings
 from models.tables import forecast_models, forecast_points, forecast_runs
 from models.versioning import bump_version
+from tests.support.forecast_marts import dim, mart_obs
 
 _meta = sa.MetaData()
-OBS = sa.Table(
-    marts.OBSERVATIONS,
-    _meta,
-    sa.Column("series_id", sa.String(64), primary_key=True),
-    sa.Column("obs_date", sa.Date, primary_key=True),
-    sa.Column("value", sa.Double, nullable=False),
-)
 STATS = sa.Table(
     marts.SERIES_STATS,
     _meta,
@@ -39,22 +33,6 @@ STATS = sa.Table(
     *(sa.Column(c, sa.Double) for c in ("mean", "variance", "stddev", "min_value", "max_value")),
     sa.Column("first_obs_date", sa.Date),
     sa.Column("last_obs_date", sa.Date),
-)
-#: Column types of ``dim_series`` other than text (its columns are ``marts.DIM_SERIES_COLUMNS``).
-_DIM_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
-    "series_id": sa.String(64),
-    "first_obs_date": sa.Date(),
-    "last_obs_date": sa.Date(),
-    "n_obs": sa.Integer(),
-    "last_ingested_at": sa.DateTime(),
-}
-DIM = sa.Table(
-    marts.DIM_SERIES,
-    _meta,
-    *(
-        sa.Column(c, _DIM_TYPES.get(c, sa.String(256)), primary_key=c == "series_id")
-        for c in marts.DIM_SERIES_COLUMNS
-    ),
 )
 
 FORECAST_DATES = [date(2021, 7, 1), date(2021, 7, 2), date(2021, 7, 6)]
@@ -105,10 +83,13 @@ def seed(url: str) -> Dataset:
     """Create and fill the marts and two forecast runs; bump the data version to 1."""
     frames = _frames()
     engine = make_engine(url)
-    _meta.create_all(engine)
+    for table in (mart_obs, dim, STATS):
+        table.create(engine, checkfirst=True)
     with engine.begin() as conn:
         for sid, df in frames.items():
-            conn.execute(OBS.insert(), [{"series_id": sid, **r} for r in df.to_dict("records")])
+            conn.execute(
+                mart_obs.insert(), [{"series_id": sid, **r} for r in df.to_dict("records")]
+            )
             v = df["value"].to_numpy()
             conn.execute(
                 STATS.insert(),
@@ -126,7 +107,7 @@ def seed(url: str) -> Dataset:
             )
             title, units, units_short, freq, freq_short = TITLES[sid]
             conn.execute(
-                DIM.insert(),
+                dim.insert(),
                 {
                     "series_id": sid,
                     "title": title,
