@@ -48,6 +48,14 @@ def _settings(**overrides: object) -> Settings:
     return settings
 
 
+def _require_api_key(settings: Settings) -> None:
+    """Commands that call FRED stop here, before any work, when no usable key is set."""
+    try:
+        settings.require_fred_api_key()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+
+
 def _series(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -71,10 +79,7 @@ def pipeline_run(series: SeriesOpt = None) -> None:
     """Ingest, transform and forecast; exits 1 naming each series that failed."""
     settings = _settings()
     ids = _series(series)
-    try:
-        settings.require_fred_api_key()
-    except SettingsError as exc:
-        raise _fail(str(exc)) from None
+    _require_api_key(settings)
     result = _run_pipeline(ids)
     raise typer.Exit(0 if result else 1)
 
@@ -138,10 +143,7 @@ def ingest(
     if (series is None) == (not all_series):
         raise _fail("give either --series A,B or --all")
     ids = _series(series) or ingest_cli.catalog_ids()
-    try:
-        settings.require_fred_api_key()
-    except SettingsError as exc:
-        raise _fail(str(exc)) from None
+    _require_api_key(settings)
     ok = ingest_cli.run_ingest_with_progress(console, ids, full=full, vintages=vintages)
     raise typer.Exit(0 if ok else 1)
 
@@ -228,10 +230,7 @@ def schedule_serve() -> None:
     from flows.deployments import serve_deployments
 
     settings = _settings()
-    try:
-        settings.require_fred_api_key()
-    except SettingsError as exc:
-        raise _fail(str(exc)) from None
+    _require_api_key(settings)
     serve_deployments(_catalog())
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,20 +55,24 @@ class ForecastOutcome:
     outcomes: list[SeriesOutcome] = field(default_factory=list)
 
 
-def _engine() -> sa.Engine:
+@contextmanager
+def _database() -> Iterator[sa.Engine]:
+    """An engine for one stage, disposed after it: a stage holds no connections between runs
+    (the embedded DuckDB file admits one writing process at a time)."""
     settings = get_settings()
-    return make_engine(settings.database_url, ssl_ca=settings.mysql_ssl_ca)
+    engine = make_engine(settings.database_url, ssl_ca=settings.mysql_ssl_ca)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def migrate() -> str | None:
     from models.migrate import current_revision
 
-    engine = _engine()
-    try:
+    with _database() as engine:
         upgrade(engine)
         return current_revision(engine)
-    finally:
-        engine.dispose()
 
 
 def default_series() -> list[str]:
@@ -92,7 +97,6 @@ def ingest(
 
     settings = get_settings()
     client = FredClient.from_settings(settings)
-    engine = _engine()
 
     def report_progress(series_id: str, done: int, total: int, result: SeriesResult) -> None:
         if progress is not None:
@@ -100,7 +104,7 @@ def ingest(
         if on_result is not None:
             on_result(result, done, total)
 
-    try:
+    with _database() as engine:
         report = ingest_from_fred(
             engine,
             client,
@@ -111,8 +115,6 @@ def ingest(
             vintages=vintages,
             progress=report_progress,
         )
-    finally:
-        engine.dispose()
     return outcome_of(report)
 
 
@@ -130,11 +132,8 @@ def import_csv(path: Path, series_id: str | None) -> IngestOutcome:
     """Load a FRED CSV download through ``ingest.csv_import.load_csv``."""
     from ingest.csv_import import load_csv
 
-    engine = _engine()
-    try:
+    with _database() as engine:
         report = load_csv(engine, path, series_id=series_id)
-    finally:
-        engine.dispose()
     return outcome_of(report)
 
 
@@ -151,19 +150,13 @@ def dbt_build() -> float:
 
     settings = get_settings()
     started = time.perf_counter()
-    engine = _engine()
-    try:
+    with _database() as engine:
         full_refresh = needs_full_refresh(engine)
-    finally:
-        engine.dispose()
     if full_refresh:
         log.warning("marts predate the current dbt project's columns: full refresh this once")
     run_dbt_build(settings, dbt_vars=dbt_vars(), full_refresh=full_refresh)
-    engine = _engine()
-    try:
+    with _database() as engine:
         bump_version(engine, "transform")
-    finally:
-        engine.dispose()
     return time.perf_counter() - started
 
 
@@ -204,8 +197,7 @@ def forecast(
     from forecasting.runner import run_forecasts
 
     settings = get_settings()
-    engine = _engine()
-    try:
+    with _database() as engine:
         report = run_forecasts(
             engine,
             series_ids=series,
@@ -214,8 +206,6 @@ def forecast(
             settings=settings,
             force=force,
         )
-    finally:
-        engine.dispose()
     if report.status != SUCCESS:
         raise RuntimeError(f"forecast run {report.run_id} {report.status}: {report.error}")
     return ForecastOutcome(
@@ -231,9 +221,5 @@ def forecast(
 
 
 def data_version() -> int:
-    engine = _engine()
-    try:
-        with engine.connect() as conn:
-            return current_version(conn)
-    finally:
-        engine.dispose()
+    with _database() as engine, engine.connect() as conn:
+        return current_version(conn)

@@ -10,7 +10,18 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+
+def most_within(times: Sequence[float], seconds: float) -> int:
+    """Most of the ascending instants ``times`` that fall within any ``seconds``-long span:
+    how a budget is checked after the fact."""
+    most, lo = 0, 0
+    for hi, t in enumerate(times):
+        while t - times[lo] >= seconds:
+            lo += 1
+        most = max(most, hi - lo + 1)
+    return most
 
 
 class RateLimiter:
@@ -84,12 +95,7 @@ class RequestStats:
         """Most requests answered 200 within any ``seconds``-long span (recent history)."""
         with self._lock:
             times = list(self._accepted_at)
-        most, lo = 0, 0
-        for hi, t in enumerate(times):
-            while t - times[lo] >= seconds:
-                lo += 1
-            most = max(most, hi - lo + 1)
-        return most
+        return most_within(times, seconds)
 
     @property
     def total(self) -> int:

@@ -25,22 +25,13 @@ from ingest.ratelimit import (
     storage_for,
 )
 from models.settings import SANDBOX_API_KEY, SettingsError, load_settings
+from sandbox.limits import most_within
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _fresh_key() -> str:
     return uuid.uuid4().hex  # 32 lower-case alphanumerics, like a FRED key
-
-
-def _max_in_window(times: list[float], seconds: float) -> int:
-    times = sorted(times)
-    most, lo = 0, 0
-    for hi, t in enumerate(times):
-        while t - times[lo] >= seconds:
-            lo += 1
-        most = max(most, hi - lo + 1)
-    return most
 
 
 @pytest.mark.parametrize(
@@ -108,7 +99,7 @@ def test_acquire_blocks_by_sleeping_until_the_window_frees() -> None:
     # Grants are timed after ``acquire`` returns, so a thread descheduled for a moment records
     # its grant late; half a window of slack (a limiter that let 11 through at once would put
     # them within milliseconds).
-    assert _max_in_window(grants, 0.5) <= 10
+    assert most_within(sorted(grants), 0.5) <= 10
     assert len(naps) <= 4  # one sleep per full window, not a polling loop
     single = RequestLimiter(Budget(1, 1000), _fresh_key())
     single.acquire()
@@ -249,4 +240,4 @@ def test_two_processes_share_the_budget_through_redis(redis_url: str) -> None:
     # a process descheduled for a moment records its grant late: half a second of slack here
     # and below (two separate budgets would put 10 grants within a few ms).
     assert max(grants) - min(grants) >= 2.5
-    assert _max_in_window(grants, 0.5) <= 5
+    assert most_within(sorted(grants), 0.5) <= 5
