@@ -22,6 +22,7 @@ from ingest.catalog import load_catalog
 from models.settings import SANDBOX_API_KEY
 from sandbox.demo_data import demo_series
 from sandbox.server import running_sandbox
+from tests.support.api_data import EXAMPLE_QUERY
 from tests.support.cli import REPO, chromium_path, cli_env, graphql, run_cli, serving
 from tests.support.databases import BACKENDS, IN_CI, fresh_database
 
@@ -29,16 +30,6 @@ pytestmark = pytest.mark.e2e
 
 DEMO_IDS = ["DGS10", "DGS2", "UNRATE", "GDP"]
 REAL_IDS = ["DGS10", "DGS2", "UNRATE"]
-
-FULL_QUERY = """
-{ indicators { id title units frequency }
-  indicator(id: "DGS10") {
-    observations(start: "2020-01-01", end: "2020-12-31") { dates values }
-    stats(start: "2020-01-01", end: "2020-12-31") { count mean variance stddev min max }
-    forecast { dates mean lower80 upper80 lower95 upper95 }
-  }
-  correlation(ids: ["DGS10", "DGS2"], start: "2015-01-01", end: "2020-12-31") { ids matrix } }
-"""
 
 
 @dataclass
@@ -108,7 +99,7 @@ def _demo_values(series_id: str, start: date, end: date) -> tuple[list[str], lis
 
 def test_graphql_answers_equal_the_sandbox_data(demo_deployment: Deployed) -> None:
     with serving(demo_deployment.env) as base:
-        body = graphql(base, FULL_QUERY)
+        body = graphql(base, EXAMPLE_QUERY)
     assert "errors" not in body, body
     data = body["data"]
     assert isinstance(data, dict)
