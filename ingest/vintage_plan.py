@@ -22,7 +22,7 @@ from ingest.series_data import MISSING, FredObservation
 
 
 class BadSourceDataError(ValueError):
-    """The source sent data the loader will not store; nothing of the series was written.
+    """The source sent data the raw tables must not hold; nothing of the series was written.
 
     ``where`` locates the problem for the operator: an observation date, a row index of the
     response, or a file line (``path:line``).

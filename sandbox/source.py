@@ -32,7 +32,7 @@ class DemoSource:
 class FolderSource:
     """``SERIESID.csv`` files in a folder, re-read when a file changes.
 
-    Re-reading on change is what lets a test edit a value and see the loader record a
+    Re-reading on change is what lets a test edit a value and see the ingest record a
     revision, exactly as a FRED revision would appear to a client.
     """
 
