@@ -41,12 +41,12 @@ from flows.dbt_runner import dbt_build
 from ingest.catalog import load_catalog
 from ingest.csv_import import load_csv
 from ingest.raw_store import keep_open, store_series
-from ingest.series_data import SeriesInfo
+from ingest.series_data import REALTIME_MAX, SeriesInfo
 from ingest.vintage_plan import ObsRow
+from models.calendar import SEVEN_DAY_NAME
 from models.settings import load_settings
 from models.values import as_date
 
-OPEN_END = date(9999, 12, 31)
 #: the incremental build after a daily update must stay below this on MariaDB (catalog)
 TARGET_SECONDS = 15.0
 DATASETS = ("catalog", "synthetic")
@@ -139,7 +139,7 @@ def _day(value: object) -> date:
 def next_day(info: SeriesInfo, last: date) -> date:
     """The next date a daily series has: a business day for "Daily", any day for 7-day."""
     day = last + timedelta(days=1)
-    while "7-Day" not in info.frequency and day.weekday() >= 5:
+    while info.frequency != SEVEN_DAY_NAME and day.weekday() >= 5:
         day += timedelta(days=1)
     return day
 
@@ -157,7 +157,7 @@ def append_new_day(engine: sa.Engine, vintage: date) -> int:
                 continue
             last_date, last_value = last[info.series_id]
             day = next_day(info, last_date)
-            row = ObsRow(day, vintage, OPEN_END, round(last_value * 1.001, 6))
+            row = ObsRow(day, vintage, REALTIME_MAX, round(last_value * 1.001, 6))
             fresh = dataclasses.replace(info, observation_end=day)
             written += store_series(engine, fresh, [row], "bench-new-day")
     return written

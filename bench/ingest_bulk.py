@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from ingest.raw_store import keep_open, store_series
 from ingest.series_data import REALTIME_MAX, SeriesInfo
 from ingest.vintage_plan import ObsRow
+from models.calendar import SEVEN_DAY_NAME
 from models.engine import make_engine
 from models.migrate import upgrade
 from models.tables import raw_observations
@@ -55,7 +56,7 @@ def synthetic(n_series: int, n_dates: int = N_DATES) -> list[tuple[SeriesInfo, l
             f"Benchmark series {s}",
             dates[0],
             dates[-1],
-            "Daily, 7-Day",
+            SEVEN_DAY_NAME,
             "D",
             "Index",
             "Index",

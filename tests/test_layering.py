@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import REPO
+from tests.support.cli import REPO, product_packages
 
 #: package -> the packages of ours it may import (itself is always allowed).
 MAY_IMPORT: dict[str, set[str]] = {
@@ -66,3 +66,7 @@ def test_a_breach_inside_a_function_is_found(tmp_path: Path) -> None:
     assert imported_modules(source) == {"models", "graphql_api.app", "graphql_api.rest"}
     assert breaches("ingest", source) == ["graphql_api.app", "graphql_api.rest"]
     assert breaches("flows", source) == ["graphql_api.rest"]
+
+
+def test_every_product_package_has_a_rule() -> None:
+    assert set(product_packages()) <= set(MAY_IMPORT)

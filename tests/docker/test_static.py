@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.cli import product_packages
 from tests.support.docker import (
     APP_SERVICES,
     COMPOSE,
@@ -66,7 +67,7 @@ def test_dockerfile_installs_pinned_requirements_and_the_project(stages: list[St
     assert "--constraint requirements.lock" in runs or "requirements.lock" in runs
     assert re.search(r"uv==\$\{UV_VERSION\}|uv==[\d.]+", runs), "uv itself is pinned"
     assert "--no-deps" in runs and "--editable ." in runs
-    for package in ("models", "ingest", "forecasting", "flows", "graphql_api"):
+    for package in product_packages():
         assert any(c.split()[0] == f"{package}/" for c in copies), package
 
 

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,13 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[2]
 FREDPIPE = [sys.executable, "-m", "flows.cli"]
+
+
+def product_packages() -> list[str]:
+    """The project's top-level Python packages, as pyproject.toml lists them for the wheel."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    return sorted(pattern.rstrip("*") for pattern in patterns)
 
 
 def free_port() -> int:
