@@ -30,6 +30,28 @@ export async function openPage(browser, viewport, problems) {
   return page;
 }
 
+/**
+ * Run `body(page, problems)` on a fresh page of a fresh browser, then fail on the recorded
+ * problems that start with one of `fatalPrefixes` and log the rest as notes. Any failure
+ * carries what the browser reported; the browser is closed whatever happens.
+ */
+export async function withPage(viewport, { log, fatalPrefixes }, body) {
+  const browser = await launchBrowser();
+  const problems = [];
+  try {
+    const page = await openPage(browser, viewport, problems);
+    await body(page, problems);
+    const fatal = problems.filter((p) => fatalPrefixes.some((prefix) => p.startsWith(prefix)));
+    if (fatal.length) throw new Error(fatal.join("; "));
+    for (const p of problems) log(`note: ${p}`);
+  } catch (err) {
+    if (problems.length) err.message += ` [browser: ${problems.join("; ")}]`;
+    throw err;
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Save a screenshot to `path` (folders created), and say where. */
 export async function saveScreenshot(page, path, log, { fullPage = false } = {}) {
   await mkdir(dirname(resolve(path)), { recursive: true });

@@ -8,7 +8,7 @@
  *
  * Exits 0 on success, 1 with a one-line reason on failure or timeout, 2 on bad usage.
  */
-import { launchBrowser, openPage, saveScreenshot } from "./browser.mjs";
+import { saveScreenshot, withPage } from "./browser.mjs";
 import { isEntryPoint, runCheck } from "./cli.mjs";
 
 /** Snapshot of what the page shows, read in the browser. */
@@ -84,10 +84,8 @@ async function waitForChart(page, timeoutMs, previous = null) {
 export async function checkDashboard(url, { screenshot = null, timeoutMs = 60_000, log = console.log } = {}) {
   const started = Date.now();
   const remaining = () => Math.max(1_000, timeoutMs - (Date.now() - started));
-  const browser = await launchBrowser();
-  const problems = [];
-  try {
-    const page = await openPage(browser, { width: 1280, height: 860 }, problems);
+  const viewport = { width: 1280, height: 860 };
+  await withPage(viewport, { log, fatalPrefixes: ["page error"] }, async (page, problems) => {
     page.on("response", (res) => {
       if (res.url().endsWith("/graphql") && res.status() >= 400) problems.push(`/graphql answered HTTP ${res.status()}`);
     });
@@ -115,15 +113,7 @@ export async function checkDashboard(url, { screenshot = null, timeoutMs = 60_00
     if (screenshot) {
       await saveScreenshot(page, screenshot, log, { fullPage: true });
     }
-    const pageErrors = problems.filter((p) => p.startsWith("page error"));
-    if (pageErrors.length) throw new Error(pageErrors.join("; "));
-    for (const p of problems) log(`note: ${p}`);
-  } catch (err) {
-    if (problems.length) err.message += ` [browser: ${problems.join("; ")}]`;
-    throw err;
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 if (isEntryPoint(import.meta.url)) {

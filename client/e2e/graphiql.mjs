@@ -9,7 +9,7 @@
  *
  * Exits 0 on success, 1 with a one-line reason on failure or timeout, 2 on bad usage.
  */
-import { launchBrowser, openPage, saveScreenshot } from "./browser.mjs";
+import { saveScreenshot, withPage } from "./browser.mjs";
 import { isEntryPoint, runCheck } from "./cli.mjs";
 
 const QUERY = "{ dataVersion }";
@@ -27,11 +27,10 @@ export async function checkGraphiQL(url, { screenshot = null, timeoutMs = 60_000
   const started = Date.now();
   const remaining = () => Math.max(1_000, timeoutMs - (Date.now() - started));
   const origin = new URL(url).origin;
-  const browser = await launchBrowser();
-  const problems = [];
   const offsite = new Set();
-  try {
-    const page = await openPage(browser, { width: 1280, height: 800 }, problems);
+  const viewport = { width: 1280, height: 800 };
+  const fatalPrefixes = ["page error", "request failed"];
+  await withPage(viewport, { log, fatalPrefixes }, async (page, problems) => {
     page.on("request", (req) => {
       const target = req.url();
       if (/^https?:/.test(target) && new URL(target).origin !== origin) offsite.add(target);
@@ -73,15 +72,7 @@ export async function checkGraphiQL(url, { screenshot = null, timeoutMs = 60_000
       await saveScreenshot(page, screenshot, log);
     }
     if (offsite.size) throw new Error(`the page requested other origins: ${[...offsite].join(", ")}`);
-    const fatal = problems.filter((p) => p.startsWith("page error") || p.startsWith("request failed"));
-    if (fatal.length) throw new Error(fatal.join("; "));
-    for (const p of problems) log(`note: ${p}`);
-  } catch (err) {
-    if (problems.length) err.message += ` [browser: ${problems.join("; ")}]`;
-    throw err;
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 if (isEntryPoint(import.meta.url)) {
