@@ -70,3 +70,20 @@ def test_a_breach_inside_a_function_is_found(tmp_path: Path) -> None:
 
 def test_every_product_package_has_a_rule() -> None:
     assert set(product_packages()) <= set(MAY_IMPORT)
+
+
+def test_test_modules_import_only_the_support_package() -> None:
+    """Shared builders live in ``tests.support``; a test module imported as a library would
+    run its tests twice and hide what it shares."""
+    found = {}
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        if path.is_relative_to(REPO / "tests" / "support"):
+            continue
+        others = {
+            name
+            for name in imported_modules(path)
+            if name.split(".")[0] == "tests" and not name.startswith("tests.support")
+        }
+        if others:
+            found[str(path.relative_to(REPO))] = sorted(others)
+    assert found == {}
