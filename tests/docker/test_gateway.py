@@ -24,7 +24,7 @@ import pytest
 
 from models.engine import make_engine
 from models.migrate import upgrade
-from tests.support.cli import REPO, free_port
+from tests.support.cli import REPO, free_port, stop_process, wait_for
 from tests.support.docker import (
     ASSET,
     DOCKERFILE,
@@ -35,8 +35,6 @@ from tests.support.docker import (
     load_compose,
     nginx_binary,
     running_gateway,
-    stop_process,
-    wait_for,
 )
 
 pytestmark = pytest.mark.e2e

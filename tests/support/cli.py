@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FREDPIPE = [sys.executable, "-m", "flows.cli"]
@@ -46,41 +48,54 @@ def run_cli(
     )
 
 
-@contextmanager
-def serving(env: dict[str, str], timeout: float = 60) -> Iterator[str]:
-    """Run ``fredpipe serve`` on a free port; yield its base URL; stop it by its pid."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [*FREDPIPE, "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read() if proc.stdout else ""
-                raise AssertionError(f"fredpipe serve exited {proc.returncode}:\n{out[-3000:]}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("fredpipe serve did not answer /healthz in time")
-            time.sleep(0.3)
-        yield base
-    finally:
+def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float, log: Path) -> None:
+    """Until ``url`` answers 200; fails with the tail of ``log`` if ``proc`` exits first or
+    the time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"{proc.args!r} exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{url} did not answer 200 within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate a server we started (by its pid), killing it if it does not stop in 15 s."""
+    if proc.poll() is None:
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait()
+            proc.wait(timeout=5)
+
+
+@contextmanager
+def serving(env: dict[str, str], timeout: float = 60) -> Iterator[str]:
+    """Run ``fredpipe serve`` on a free port; yield its base URL; stop it by its pid. Its
+    output goes to a file (a pipe nobody reads would stall a chatty server)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="fredpipe-serve-") as work:
+        log = Path(work) / "serve.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [*FREDPIPE, "serve", "--port", str(port)],
+                cwd=REPO,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_for(f"{base}/healthz", proc, timeout, log)
+            yield base
+        finally:
+            stop_process(proc)
 
 
 def graphql(base: str, query: str, variables: dict[str, object] | None = None) -> dict[str, object]:

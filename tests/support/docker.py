@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
-from tests.support.cli import REPO, free_port
+from tests.support.cli import REPO, free_port, stop_process, wait_for
 from tests.support.databases import IN_CI
 
 DOCKER = REPO / "docker"
@@ -121,30 +120,6 @@ def nginx_binary() -> str:
     if IN_CI:
         pytest.fail(f"CI is set but {message}")
     pytest.skip(message)
-
-
-def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"{proc.args!r} exited {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"{url} did not answer 200 within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
-
-
-def stop_process(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def render_gateway_conf(source: str, *, upstream_port: int, listen_port: int, work: Path) -> str:
