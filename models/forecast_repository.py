@@ -28,7 +28,7 @@ from models.tables import (
     forecast_points,
     forecast_runs,
 )
-from models.values import as_date, finite, finite_json
+from models.values import as_date, as_utc, finite, finite_json
 
 log = logging.getLogger("fredpipe.repository")
 
@@ -38,7 +38,7 @@ class ForecastColumns:
     series_id: str
     run_id: str
     model: str
-    created_at: datetime
+    created_at: datetime  # aware, UTC (``models.values.as_utc``)
     dates: list[date]
     mean: list[float]
     lower_80: list[float]
@@ -97,7 +97,7 @@ def latest_forecasts(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Forec
                 series_id=str(sid),
                 run_id=run_id,
                 model=str(pts[0][2]),
-                created_at=newest[sid][1],
+                created_at=as_utc(newest[sid][1]),
                 dates=[as_date(x[1]) for x in pts],  # type: ignore[misc]
                 mean=[float(x[3]) for x in pts],
                 lower_80=[float(x[4]) for x in pts],

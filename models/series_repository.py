@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import marts
-from models.values import as_date
+from models.values import as_date, as_utc
 from models.versioning import current_version
 
 _dim = sa.table(marts.DIM_SERIES, *(sa.column(c) for c in marts.DIM_SERIES_COLUMNS))
@@ -50,7 +50,7 @@ class SeriesMeta:
     first_date: date | None
     last_date: date | None
     observation_count: int
-    last_ingested_at: datetime | None
+    last_ingested_at: datetime | None  # aware, UTC (``models.values.as_utc``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def _meta(row: sa.Row[Any]) -> SeriesMeta:
         first_date=as_date(m["first_obs_date"]),
         last_date=as_date(m["last_obs_date"]),
         observation_count=int(m["n_obs"] or 0),
-        last_ingested_at=m["last_ingested_at"],
+        last_ingested_at=as_utc(m["last_ingested_at"]),
     )
 
 

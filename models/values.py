@@ -55,3 +55,20 @@ def utcnow() -> datetime:
     """Now in UTC as a naive datetime: the form every timestamp column stores (MySQL's
     DATETIME has no zone)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@overload
+def as_utc(value: None) -> None: ...
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: datetime | None) -> datetime | None: ...
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored timestamp as an aware UTC datetime, the form every reader hands out. Columns
+    store naive UTC (``utcnow``); a driver or a dbt mart that returns an aware value (DuckDB's
+    TIMESTAMPTZ, in the session's zone) is converted rather than relabelled."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

@@ -3,7 +3,7 @@ DuckDB and MariaDB, against runs whose points are known from the seed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ def test_latest_forecasts_serve_the_newest_successful_run(engine: sa.Engine, db_
     for sid, fc in got.items():
         assert fc.series_id == sid
         assert (fc.run_id, fc.model) == ("run-new", "ets-run-new")
-        assert fc.created_at == datetime(2021, 7, 2, 7)
+        assert fc.created_at == datetime(2021, 7, 2, 7, tzinfo=UTC)
         assert fc.dates == FORECAST_DATES
         assert fc.mean == pytest.approx(expected["mean"])
         assert fc.lower_80 == pytest.approx(expected["lower_80"])
