@@ -40,3 +40,39 @@ STATS_COLUMNS = (
     "first_obs_date",
     "last_obs_date",
 )
+
+#: grain: one row per series pair (``series_a < series_b``) × basis × window (full, 1y, 5y, 10y
+#: ending at the pair's last common point): Pearson correlation of the pair's aligned values.
+CORRELATIONS = "mart_correlations"
+CORRELATION_COLUMNS = (
+    "series_a",
+    "series_b",
+    "basis",
+    "window_name",
+    "correlation",
+    "n_obs",
+    "start_date",
+    "end_date",
+)
+#: The native ``frequency_short`` of the series the ``monthly`` correlation basis averages by
+#: calendar month (dbt's ``int_monthly_values``); slower series take no part in it.
+MONTHLY_BASIS_FREQUENCIES = ("D", "W", "BW", "M")
+#: grain: one row per series with a value: latest value, changes over standard horizons,
+#: 52-week range and 1-year z-score ("market movers").
+SERIES_TRENDS = "mart_series_trends"
+TREND_COLUMNS = (
+    "series_id",
+    "latest_date",
+    "latest_value",
+    "change_1d",
+    "change_1w",
+    "change_1m",
+    "change_3m",
+    "change_1y",
+    "change_ytd",
+    "pct_change_1y",
+    "high_52w",
+    "low_52w",
+    "n_obs_1y",
+    "zscore_1y",
+)
