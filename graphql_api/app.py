@@ -14,12 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from graphql_api import rest
+from graphql_api.api_docs import mount_docs
 from graphql_api.cache import Cache, make_cache
 from graphql_api.context import get_context
 from graphql_api.dbt_docs import dbt_docs_router
 from graphql_api.errors import ApiError
 from graphql_api.ide import LocalGraphiQLRouter
 from graphql_api.request_id import RequestIdMiddleware, request_id_of
+from graphql_api.rest_errors import install_error_shape
 from graphql_api.schema import schema
 from graphql_api.static import mount_client, mount_pointer
 from graphql_api.version_probe import VersionProbe
@@ -45,6 +47,8 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         summary="FRED indicators, statistics, correlations and forecasts.",
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # served offline by mount_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -63,6 +67,8 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         include_in_schema=False,
     )
     app.include_router(rest.router)
+    mount_docs(app)
+    install_error_shape(app)
     app.include_router(dbt_docs_router(settings.dbt_docs_dir))
 
     @app.exception_handler(ApiError)

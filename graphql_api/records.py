@@ -16,7 +16,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-def as_api(api_type: Callable[..., T], record: Any) -> T:
-    """``record`` (a dataclass instance) as ``api_type``, field by field under the same names.
+def as_api(api_type: Callable[..., T], record: Any, **extra: Any) -> T:
+    """``record`` (a dataclass instance) as ``api_type``, field by field under the same names,
+    plus ``extra`` fields the record does not carry (REST echoes the id and window asked for).
     Values are shared, not copied: a series' columns stay one list."""
-    return api_type(**{f.name: getattr(record, f.name) for f in dataclasses.fields(record)})
+    fields = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    return api_type(**fields, **extra)

@@ -1,71 +1,141 @@
-"""A small REST surface under ``/api/v1`` (documented in ``/docs``) for scripts and curl."""
+"""REST reads of indicators: the catalog, one indicator, its observations, statistics and
+forecast. Each route calls the service function the GraphQL resolver of the same read calls."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Any
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass
 
 from graphql_api.deps import DBDep, LoadersDep
+from graphql_api.errors import NotFoundError
 from graphql_api.records import as_api
-from graphql_api.services import indicators
+from graphql_api.rest.params import End, SeriesId, Start
+from graphql_api.rest_errors import ERRORS
+from graphql_api.services import forecasts, indicators
 from models.series_repository import SeriesMeta
 
-router = APIRouter(prefix="/api/v1", tags=["indicators"])
+router = APIRouter(tags=["indicators"])
+
+#: What each ``SeriesMeta`` field means, for OpenAPI (a test keeps the keys equal to the fields).
+INDICATOR_FIELDS: dict[str, str] = {
+    "id": "FRED series id, for example `DGS10`.",
+    "title": "FRED's title of the series.",
+    "units": "Units of the values, for example `Percent`.",
+    "units_short": "Abbreviated units, for example `%`.",
+    "frequency": "FRED's frequency name, for example `Daily`.",
+    "frequency_short": "FRED's frequency code, for example `D`.",
+    "seasonal_adjustment": "For example `Not Seasonally Adjusted`.",
+    "first_date": "Date of the first observation; null when the series has none.",
+    "last_date": "Date of the last observation; null when the series has none.",
+    "observation_count": "Number of observations with a value.",
+    "last_ingested_at": "When the pipeline last wrote the series (ISO 8601, UTC offset).",
+}
 
 
-# An indicator as GraphQL's ``Indicator`` serves it, plus ``last_ingested_at``: the fields are
-# ``SeriesMeta``'s. (A comment, not a docstring: that would become the OpenAPI description.)
-@dataclass(kw_only=True)
+def _describe(schema: dict[str, Any]) -> None:
+    for name, prop in schema.get("properties", {}).items():
+        prop["description"] = INDICATOR_FIELDS[name]
+
+
+# The fields are ``SeriesMeta``'s (GraphQL's ``Indicator`` extends it too: one field list).
+# A comment, not a docstring: that would replace the OpenAPI description below.
+@dataclass(kw_only=True, config=ConfigDict(json_schema_extra=_describe))
 class IndicatorOut(SeriesMeta):
     pass
 
 
+IndicatorOut.__doc__ = "An indicator's metadata, as GraphQL's `Indicator` serves it."
+
+
 class ObservationsOut(BaseModel):
-    """Columns, not rows: ``dates[i]`` goes with ``values[i]``."""
+    """Columns, not rows: `values[i]` is the value on `dates[i]`."""
 
-    id: str
-    start: date | None
-    end: date | None
-    dates: list[date]
-    values: list[float | None]
-
-
-class ErrorOut(BaseModel):
-    code: str
-    message: str
+    id: str = Field(description="FRED series id.")
+    start: date | None = Field(description="Window start asked for (inclusive); null if open.")
+    end: date | None = Field(description="Window end asked for (inclusive); null if open.")
+    dates: list[date] = Field(description="Observation dates, ascending.")
+    values: list[float | None] = Field(description="Value per date; null where FRED has none.")
 
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    400: {"model": ErrorOut, "description": "BAD_USER_INPUT"},
-    404: {"model": ErrorOut, "description": "NOT_FOUND"},
-}
+class StatsOut(BaseModel):
+    """Sample statistics of the observations with a value inside the window."""
+
+    id: str = Field(description="FRED series id.")
+    count: int = Field(description="Observations with a value in the window.")
+    mean: float | None = Field(description="Arithmetic mean; null without observations.")
+    variance: float | None = Field(description="Sample variance (n - 1); null below 2.")
+    stddev: float | None = Field(description="Sample standard deviation (n - 1); null below 2.")
+    min: float | None = Field(description="Smallest value.")
+    max: float | None = Field(description="Largest value.")
+    start: date | None = Field(description="First observation date in the window.")
+    end: date | None = Field(description="Last observation date in the window.")
 
 
-@router.get("/indicators", summary="List indicators")
+class ForecastOut(BaseModel):
+    """The newest successful forecast of a series, as columns with 80 % and 95 % intervals."""
+
+    series_id: str = Field(description="FRED series id.")
+    run_id: str = Field(description="Forecast run that produced it; one run covers many series.")
+    model: str = Field(description="Model used, for example `ETS(A,Ad,N)`.")
+    created_at: datetime = Field(description="When the run started (ISO 8601, UTC offset).")
+    dates: list[date] = Field(description="Forecast dates, after the last observation.")
+    mean: list[float] = Field(description="Point forecast per date.")
+    lower_80: list[float] = Field(description="Lower bound of the 80 % interval.")
+    upper_80: list[float] = Field(description="Upper bound of the 80 % interval.")
+    lower_95: list[float] = Field(description="Lower bound of the 95 % interval.")
+    upper_95: list[float] = Field(description="Upper bound of the 95 % interval.")
+
+
+@router.get("/indicators", summary="Every indicator in the catalog, ordered by id")
 async def list_indicators(db: DBDep, loaders: LoadersDep) -> list[IndicatorOut]:
     return [as_api(IndicatorOut, m) for m in await indicators.list_indicators(db, loaders)]
 
 
 @router.get("/indicators/{series_id}", summary="One indicator", responses=ERRORS)
-async def get_indicator(series_id: str, loaders: LoadersDep) -> IndicatorOut:
+async def get_indicator(series_id: SeriesId, loaders: LoadersDep) -> IndicatorOut:
     return as_api(IndicatorOut, await indicators.get_indicator(loaders, series_id))
 
 
 @router.get(
+    "/indicators/{series_id}/stats",
+    summary="Sample statistics inside a window (full history when open)",
+    responses=ERRORS,
+)
+async def get_stats(
+    series_id: SeriesId, loaders: LoadersDep, start: Start = None, end: End = None
+) -> StatsOut:
+    await indicators.get_indicator(loaders, series_id)
+    return as_api(StatsOut, await indicators.stats(loaders, series_id, start, end), id=series_id)
+
+
+@router.get(
+    "/indicators/{series_id}/forecast",
+    summary="The newest successful forecast, with 80 % and 95 % intervals",
+    responses={
+        **ERRORS,
+        404: {"model": ERRORS[404]["model"], "description": "NOT_FOUND: unknown id or no forecast"},
+    },
+)
+async def get_forecast(series_id: SeriesId, loaders: LoadersDep) -> ForecastOut:
+    await indicators.get_indicator(loaders, series_id)
+    found = await forecasts.forecast(loaders, series_id)
+    if found is None:
+        raise NotFoundError(f"No successful forecast covers {series_id!r}")
+    return as_api(ForecastOut, found)
+
+
+@router.get(
     "/indicators/{series_id}/observations",
-    summary="Observations of an indicator inside an inclusive date window",
+    summary="Observations inside an inclusive date window, as columns",
     responses=ERRORS,
 )
 async def get_observations(
-    series_id: str,
-    loaders: LoadersDep,
-    start: Annotated[date | None, Query(description="inclusive, ISO date")] = None,
-    end: Annotated[date | None, Query(description="inclusive, ISO date")] = None,
+    series_id: SeriesId, loaders: LoadersDep, start: Start = None, end: End = None
 ) -> ObservationsOut:
     await indicators.get_indicator(loaders, series_id)
     cols = await indicators.observations(loaders, series_id, start, end)
-    return ObservationsOut(id=series_id, start=start, end=end, dates=cols.dates, values=cols.values)
+    return as_api(ObservationsOut, cols, id=series_id, start=start, end=end)

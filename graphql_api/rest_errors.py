@@ -1,0 +1,125 @@
+"""One error shape for every HTTP answer that is not a success: ``{code, message}``.
+
+``ApiError`` (raised by the services) already answers so (``graphql_api.app``). What FastAPI and
+Starlette answer on their own would otherwise leak their ``{"detail": ...}``: a query parameter
+that does not parse (422), an unknown path (404), a method a path does not allow (405). The
+handlers here answer those in our shape, and the OpenAPI document says so: FastAPI's generated
+422 response and its ``HTTPValidationError`` schema become our 400 ``ErrorOut``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from graphql_api.errors import BadUserInputError
+
+
+class ErrorOut(BaseModel):
+    """The body of every error answer, REST or not (GraphQL errors carry the same ``code`` in
+    ``extensions``)."""
+
+    code: str = Field(
+        description=(
+            "Stable, machine-readable: BAD_USER_INPUT, NOT_FOUND, METHOD_NOT_ALLOWED, "
+            "INTERNAL_SERVER_ERROR, ..."
+        ),
+        examples=["BAD_USER_INPUT"],
+    )
+    message: str = Field(
+        description="For people; names the parameter at fault where there is one.",
+        examples=["query parameter 'start': Input should be a valid date"],
+    )
+
+
+#: ``responses=`` of a route: the error answers it documents (400 replaces FastAPI's 422).
+BAD_INPUT: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "BAD_USER_INPUT: a parameter is invalid."},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "NOT_FOUND: unknown indicator id."},
+}
+ERRORS = {**BAD_INPUT, **NOT_FOUND}
+
+_SCHEMA_REF = "#/components/schemas/ErrorOut"
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def status_code_name(status: int) -> str:
+    """``404`` -> ``NOT_FOUND``: the code of a plain HTTP failure is its standard phrase."""
+    try:
+        return HTTPStatus(status).name
+    except ValueError:
+        return "BAD_REQUEST" if status < 500 else "INTERNAL_SERVER_ERROR"
+
+
+def validation_message(errors: Sequence[Any]) -> str:
+    """Pydantic's errors as one sentence per parameter: ``query parameter 'end': Input should
+    be a valid date``. ``loc`` is (where, name, ...nested); the body has no name of its own."""
+    parts = []
+    for error in errors:
+        loc = [str(p) for p in error.get("loc", ())]
+        where, path = (loc[0], loc[1:]) if loc else ("request", [])
+        label = f"{where} parameter '{'.'.join(path)}'" if path else where
+        parts.append(f"{label}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    error = BadUserInputError(validation_message(exc.errors()))
+    return JSONResponse({"code": error.code, "message": error.message}, error.http_status)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    body = {"code": status_code_name(exc.status_code), "message": message}
+    return JSONResponse(body, exc.status_code, headers=exc.headers)
+
+
+def without_fastapi_422(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with FastAPI's 422 answers replaced by our 400 (in place)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
+            if responses.pop("422", None) is not None:
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": BAD_INPUT[400]["description"],
+                        "content": {"application/json": {"schema": {"$ref": _SCHEMA_REF}}},
+                    },
+                )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name in _FASTAPI_VALIDATION_SCHEMAS:
+        components.pop(name, None)
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+    return schema
+
+
+def _openapi_for(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """FastAPI's documented way to change the document: replace ``app.openapi``. FastAPI's own
+    builder runs once (it caches ``app.openapi_schema``), then the 422s are swapped."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = without_fastapi_422(build())
+        return app.openapi_schema
+
+    return openapi
+
+
+def install_error_shape(app: FastAPI) -> None:
+    """Answer validation and plain HTTP failures as ``{code, message}`` and document it."""
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.openapi = _openapi_for(app)  # type: ignore[method-assign]
