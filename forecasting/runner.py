@@ -257,7 +257,10 @@ def run_forecasts(
         log.error("forecast run %s failed: %s", run.run_id, report.error)
         raise
     if report.status == SUCCESS:
-        report.new_data_version = bump_version(engine, FORECAST_STAGE)
+        forecast = [o.series_id for o in report.outcomes if o.status != "failed"]
+        report.new_data_version = bump_version(
+            engine, FORECAST_STAGE, forecast, settings=settings
+        )
     report.elapsed_seconds = time.perf_counter() - started
     log.info(
         "forecast run %s %s: %d series, %d fallbacks, %d failed, %d workers, %.1fs",

@@ -107,4 +107,5 @@ def complete_run(engine: sa.Engine, report: IngestReport) -> None:
     report.status = run_status(report.results) if report.results else SUCCESS
     finish_run(engine, report, None)
     if report.rows_written:
-        report.data_version = bump_version(engine, "ingest")
+        changed = [r.series_id for r in report.results if r.rows_written]
+        report.data_version = bump_version(engine, "ingest", changed)

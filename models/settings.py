@@ -58,6 +58,18 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     cache_ttl_seconds: int = 300
+    version_channel: str = Field(
+        default="fredpipe:data-version",
+        min_length=1,
+        description="Redis pub/sub channel on which pipeline stages announce data-version "
+        "bumps to the API's subscriptions; the pipeline and every API replica must agree",
+    )
+    version_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="how often each API process checks the database for bumps it was not "
+        "told about (Redis unset or down): a file stat on DuckDB, one indexed query on MySQL",
+    )
     forecast_horizon: int | None = Field(
         default=None, description="override per-frequency horizons"
     )

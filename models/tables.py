@@ -161,4 +161,6 @@ data_versions = sa.Table(
     sa.Column("version", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("stage", sa.String(32), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # JSON array of the series whose data changed in this bump; NULL = not known (all).
+    sa.Column("series_ids", sa.Text, nullable=True),
 )

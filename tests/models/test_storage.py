@@ -21,7 +21,7 @@ def test_migrations_create_tables_and_are_idempotent(empty_db_url: str) -> None:
         "forecast_backtests",
         "data_versions",
     } <= names
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     engine.dispose()
 
 
