@@ -19,6 +19,7 @@ from graphql_api.cache import Cache, make_cache
 from graphql_api.context import get_context
 from graphql_api.dbt_docs import dbt_docs_router
 from graphql_api.errors import ApiError
+from graphql_api.events import VersionFeed
 from graphql_api.ide import LocalGraphiQLRouter
 from graphql_api.request_id import RequestIdMiddleware, request_id_of
 from graphql_api.rest_errors import install_error_shape
@@ -36,10 +37,13 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
     """Build the API. ``cache`` overrides the one chosen from settings (memory or Redis)."""
     settings = settings or get_settings()
     engine = make_engine(settings.database_url, ssl_ca=settings.mysql_ssl_ca)
+    feed = VersionFeed(settings, engine)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await feed.start()  # the one data-version listener of this process
         yield
+        await feed.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -52,6 +56,7 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.version_feed = feed
     app.state.version_probe = VersionProbe.for_engine(engine)
     app.state.cache = cache if cache is not None else make_cache(settings)
     app.add_middleware(RequestIdMiddleware)

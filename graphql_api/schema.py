@@ -1,6 +1,7 @@
 """The GraphQL schema of ``docs/contracts.md`` (the React client's contract), assembled from
-the root types (``graphql_api.query``; the domain types are in ``graphql_api.types``) with
-the operation-level extensions, and masking unexpected errors on every execution path.
+the root types (``graphql_api.query``, ``graphql_api.subscription``; the domain types are in
+``graphql_api.types``) with the operation-level extensions, and masking unexpected errors on
+every execution path.
 
 ``python -m graphql_api.export_schema`` prints it to ``client/schema.graphql``.
 """
@@ -13,9 +14,11 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
+from graphql_api.context import OperationScope
 from graphql_api.errors import mask_unexpected
 from graphql_api.extensions import ResponseCache
 from graphql_api.query import Query
+from graphql_api.subscription import Subscription
 
 
 class FredpipeSchema(strawberry.Schema):
@@ -29,7 +32,11 @@ class FredpipeSchema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    return FredpipeSchema(query=Query, extensions=[ResponseCache])
+    # OperationScope first: it opens a websocket operation's database handle, which the
+    # response cache reads the data version from.
+    return FredpipeSchema(
+        query=Query, subscription=Subscription, extensions=[OperationScope, ResponseCache]
+    )
 
 
 schema = build_schema()

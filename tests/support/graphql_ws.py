@@ -1,0 +1,83 @@
+"""A real websocket client speaking ``graphql-transport-ws`` (connection_init/ack,
+subscribe, next, complete), for servers from ``tests.support.live_server`` or ``serving``.
+
+It uses the ``websockets`` package (which uvicorn's standard extras install) with a timeout
+on every receive, so a missing push fails a test instead of hanging it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Subprotocol
+
+PROTOCOL = Subprotocol("graphql-transport-ws")
+#: Long enough for a pipeline stage to commit and the API to hear it on a busy machine.
+PUSH_TIMEOUT = 30.0
+
+
+class GraphQLWS:
+    def __init__(self, conn: ClientConnection) -> None:
+        self.conn = conn
+        self._ids = itertools.count(1)
+
+    @classmethod
+    @contextmanager
+    def connect(cls, base_url: str, timeout: float = 10.0) -> Iterator[GraphQLWS]:
+        """Open ``<base>/graphql`` and do the ``connection_init`` / ``connection_ack`` dance."""
+        url = base_url.replace("http://", "ws://", 1) + "/graphql"
+        with connect(url, subprotocols=[PROTOCOL], proxy=None, open_timeout=timeout) as conn:
+            assert conn.subprotocol == PROTOCOL
+            client = cls(conn)
+            client.send({"type": "connection_init", "payload": {}})
+            ack = client.receive(timeout)
+            assert ack["type"] == "connection_ack", ack
+            yield client
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.conn.send(json.dumps(message))
+
+    def receive(self, timeout: float = PUSH_TIMEOUT) -> dict[str, Any]:
+        """The next message other than a ping (which is answered); TimeoutError if none."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = max(0.0, deadline - time.monotonic())
+            message: dict[str, Any] = json.loads(self.conn.recv(timeout=left))
+            if message["type"] == "ping":
+                self.send({"type": "pong"})
+                continue
+            return message
+
+    def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
+        op_id = str(next(self._ids))
+        payload = {"query": query, "variables": variables or {}}
+        self.send({"id": op_id, "type": "subscribe", "payload": payload})
+        return op_id
+
+    def next_data(self, op_id: str, timeout: float = PUSH_TIMEOUT) -> dict[str, Any]:
+        """The data of the next ``next`` message for ``op_id``; fails on ``error`` or errors."""
+        while True:
+            message = self.receive(timeout)
+            if message.get("id") != op_id:
+                continue
+            assert message["type"] == "next", message
+            assert not message["payload"].get("errors"), message
+            data: dict[str, Any] = message["payload"]["data"]
+            return data
+
+    def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A query over the websocket: one ``next`` then ``complete``."""
+        op_id = self.subscribe(query, variables)
+        data = self.next_data(op_id)
+        done = self.receive()
+        assert done == {"id": op_id, "type": "complete"}, done
+        return data
+
+    def complete(self, op_id: str) -> None:
+        self.send({"id": op_id, "type": "complete"})
