@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NPM_STAMP := client/node_modules/.installed
 UV_VERSION := 0.13.9
+# pytest-xdist workers: most of the suite waits on MariaDB, dbt and server subprocesses, so
+# three workers keep two cores busy. Each test file runs whole on one worker (module fixtures
+# such as the dbt builds are made once). PYTEST_WORKERS=0 runs in-process, one test at a time.
+PYTEST_WORKERS ?= 3
 
 .PHONY: help venv client-deps client demo test lint test-python test-client lock schema clean bench-ingest bench-dbt bench-forecast
 
@@ -41,7 +45,7 @@ lint: venv
 	$(BIN)/mypy
 
 test-python: venv client
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test-client: client-deps
 	cd client && npm test

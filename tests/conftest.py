@@ -3,6 +3,20 @@ the real FRED files, Redis, and the CI guard. Builders live in ``tests.support``
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
+# Under pytest-xdist every worker gets a Prefect home of its own: the flows and the CLI runs
+# they start use Prefect's ephemeral server, whose SQLite database lives there, and workers
+# sharing one file would race on its migrations and locks. Set before anything imports Prefect.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(
+        prefix=f"fredpipe-prefect-{os.environ['PYTEST_XDIST_WORKER']}-"
+    )
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
+
 from collections.abc import Iterator
 from pathlib import Path
 
