@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from graphql_api.app import create_app
 from graphql_api.cache import MemoryCache
 from models.settings import load_settings
-from tests.support.api_data import Dataset
-from tests.support.cli import free_port
+from tests.support.api_data import Dataset, gql
+from tests.support.live_server import live_server
 
 
 def test_list_indicators(client: TestClient) -> None:
@@ -50,6 +45,33 @@ def test_rest_errors(client: TestClient) -> None:
     assert inverted.status_code == 400
     assert inverted.json()["code"] == "BAD_USER_INPUT"
     assert client.get("/api/v1/indicators/GDP").json()["observation_count"] == 45
+
+
+@pytest.mark.parametrize("window", [{}, {"start": "2016-01-01", "end": "2019-06-30"}])
+def test_stats_equal_graphql(client: TestClient, window: dict[str, str]) -> None:
+    rest = client.get("/api/v1/indicators/DGS2/stats", params=window).json()
+    args = ", ".join(f'{k}: "{v}"' for k, v in window.items())
+    fields = "count mean variance stddev min max start end"
+    query = f'{{ indicator(id: "DGS2") {{ stats{f"({args})" if args else ""} {{ {fields} }} }} }}'
+    graphql = gql(client, query)["data"]["indicator"]["stats"]
+    assert rest.pop("id") == "DGS2"
+    assert rest == graphql
+    assert rest["count"] > 100
+
+
+def test_forecast_equals_graphql(client: TestClient) -> None:
+    rest = client.get("/api/v1/indicators/DGS10/forecast").json()
+    query = """{ indicator(id: "DGS10") { forecast {
+        runId model createdAt dates mean lower80 upper80 lower95 upper95 } } }"""
+    graphql = gql(client, query)["data"]["indicator"]["forecast"]
+    assert rest["series_id"] == "DGS10"
+    assert (rest["run_id"], rest["model"]) == (graphql["runId"], graphql["model"])
+    assert rest["dates"] == graphql["dates"]
+    for name in ("mean", "lower_80", "upper_80", "lower_95", "upper_95"):
+        assert rest[name] == graphql[name.replace("_", "")], name
+    assert datetime.fromisoformat(rest["created_at"]) == datetime.fromisoformat(
+        graphql["createdAt"]
+    )
 
 
 def test_docs_and_openapi_list_rest_paths(client: TestClient) -> None:
@@ -99,25 +121,6 @@ def test_serves_built_client_with_spa_fallback(db_url: str, data: Dataset, tmp_p
         assert c.get("/api/v1/unknown").status_code == 404
         assert c.get("/api/v1/indicators").status_code == 200
         assert c.post("/graphql", json={"query": "{ dataVersion }"}).json()["data"]
-
-
-@contextmanager
-def live_server(app: ASGIApp) -> Iterator[int]:
-    """``app`` behind a real uvicorn on 127.0.0.1 (a thread of this process); yields the port."""
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield server.config.port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 def raw_get(port: int, target: str) -> bytes:
