@@ -15,12 +15,16 @@ import sqlalchemy as sa
 from strawberry.dataloader import DataLoader
 
 from graphql_api.db import RequestDB
-from models import forecast_repository, series_repository
+from models import correlation_repository, forecast_repository, series_repository, trend_repository
+from models.correlation_repository import CorrelationInputs
 from models.forecast_repository import BacktestWindow, CandidateModel, ForecastColumns, RunSeries
 from models.series_repository import SeriesColumns, SeriesMeta, SeriesStats
+from models.trend_repository import SeriesTrend
 
 #: (series id, window start, window end); None means an open bound.
 WindowKey = tuple[str, date | None, date | None]
+#: (series ids, window start, window end, mart_correlations basis)
+CorrelationKey = tuple[tuple[str, ...], date | None, date | None, str]
 V = TypeVar("V")
 
 
@@ -32,6 +36,8 @@ class Loaders:
     forecast: DataLoader[str, ForecastColumns | None]
     candidates: DataLoader[RunSeries, list[CandidateModel]]
     backtests: DataLoader[RunSeries, list[BacktestWindow]]
+    correlation_inputs: DataLoader[CorrelationKey, CorrelationInputs]
+    trend: DataLoader[str, SeriesTrend | None]
 
 
 def _by_window(
@@ -61,6 +67,25 @@ def _stats(
     return series_repository.window_stats(conn, ids, start, end)
 
 
+def _correlation_inputs(
+    db: RequestDB,
+) -> Callable[[list[CorrelationKey]], Awaitable[list[CorrelationInputs]]]:
+    """Every correlation of a request that shares a window and basis (100 aliases, say) is
+    read once, for the union of their ids: two statements, however many series and pairs."""
+
+    async def load(keys: list[CorrelationKey]) -> list[CorrelationInputs]:
+        groups: dict[tuple[date | None, date | None, str], set[str]] = {}
+        for ids, start, end, basis in keys:
+            groups.setdefault((start, end, basis), set()).update(ids)
+        found = {
+            window: await db.run(correlation_repository.correlation_inputs, sorted(ids), *window)
+            for window, ids in groups.items()
+        }
+        return [found[(start, end, basis)] for _, start, end, basis in keys]
+
+    return load
+
+
 def make_loaders(db: RequestDB) -> Loaders:
     async def load_meta(ids: list[str]) -> list[SeriesMeta | None]:
         rows = await db.run(series_repository.get_series, ids)
@@ -73,6 +98,10 @@ def make_loaders(db: RequestDB) -> Loaders:
     async def load_candidates(keys: list[RunSeries]) -> list[list[CandidateModel]]:
         rows = await db.run(forecast_repository.forecast_candidates, keys)
         return [rows.get(k, []) for k in keys]
+
+    async def load_trend(ids: list[str]) -> list[SeriesTrend | None]:
+        rows = await db.run(trend_repository.trends, ids)
+        return [rows.get(i) for i in ids]
 
     async def load_backtests(keys: list[RunSeries]) -> list[list[BacktestWindow]]:
         rows = await db.run(forecast_repository.forecast_backtest_windows, keys)
@@ -87,4 +116,6 @@ def make_loaders(db: RequestDB) -> Loaders:
         forecast=DataLoader(load_fn=load_forecast),
         candidates=DataLoader(load_fn=load_candidates),
         backtests=DataLoader(load_fn=load_backtests),
+        correlation_inputs=DataLoader(load_fn=_correlation_inputs(db)),
+        trend=DataLoader(load_fn=load_trend),
     )

@@ -9,10 +9,13 @@ import strawberry
 
 from graphql_api.context import Info
 from graphql_api.records import as_api
+from graphql_api.services import trends as trend_service
 from graphql_api.services.correlations import correlation
 from graphql_api.services.indicators import get_indicator, list_indicators
+from graphql_api.terms import CorrelationBasis
 from graphql_api.types.correlations import Correlation
 from graphql_api.types.indicators import Indicator
+from graphql_api.types.trends import Trend
 
 
 @strawberry.type
@@ -26,15 +29,35 @@ class Query:
     async def indicator(self, info: Info, id: strawberry.ID) -> Indicator:
         return as_api(Indicator, await get_indicator(info.context.loaders, id))
 
-    @strawberry.field(description="Pairwise correlation of 2 to 20 indicators inside a window.")
+    @strawberry.field(
+        description=(
+            "Pairwise Pearson correlation of 2 to 20 indicators inside [start, end] (inclusive, "
+            "open if null) on a basis (CorrelationBasis; MONTHLY by default, as "
+            "mart_correlations). NOT_FOUND for an unknown id, BAD_USER_INPUT for fewer than 2 "
+            "or more than 20 ids or start after end."
+        )
+    )
     async def correlation(
         self,
         info: Info,
         ids: list[strawberry.ID],
         start: date | None = None,
         end: date | None = None,
+        basis: CorrelationBasis = CorrelationBasis.MONTHLY,
     ) -> Correlation:
-        return as_api(Correlation, await correlation(info.context.loaders, ids, start, end))
+        found = await correlation(info.context.loaders, ids, start, end, basis)
+        return as_api(Correlation, found)
+
+    @strawberry.field(
+        description=(
+            "Market movers: the latest value and its changes over standard horizons for every "
+            "indicator (ordered by id), or for `ids` in their order; one row per indicator. "
+            "NOT_FOUND for an unknown id."
+        )
+    )
+    async def trends(self, info: Info, ids: list[strawberry.ID] | None = None) -> list[Trend]:
+        ctx = info.context
+        return [as_api(Trend, t) for t in await trend_service.trends(ctx.db, ctx.loaders, ids)]
 
     @strawberry.field(description="Current data version; it changes after each pipeline stage.")
     async def data_version(self, info: Info) -> int:

@@ -14,7 +14,9 @@ import strawberry
 from graphql_api.context import Info
 from graphql_api.records import as_api
 from graphql_api.services import forecasts, indicators
+from graphql_api.services import trends as trend_service
 from graphql_api.types.forecasts import Forecast
+from graphql_api.types.trends import Trend
 from models.series_repository import SeriesMeta
 
 
@@ -58,3 +60,7 @@ class Indicator(SeriesMeta):
     async def forecast(self, info: Info) -> Forecast | None:
         found = await forecasts.forecast(info.context.loaders, self.id)
         return None if found is None else as_api(Forecast, found)
+
+    @strawberry.field(description="Latest value and changes over standard horizons (see Trend).")
+    async def trend(self, info: Info) -> Trend:
+        return as_api(Trend, await trend_service.trend(info.context.loaders, self.id))
