@@ -59,9 +59,9 @@ def test_example_query_matches_numpy(client: TestClient, data: Dataset) -> None:
     assert corr["matrix"][0][0] == pytest.approx(1.0)
 
 
-def test_correlation_counts_are_overlapping_dates(client: TestClient, data: Dataset) -> None:
-    q = """{ correlation(ids: ["DGS10", "DGS2", "GDP"], start: "2020-01-01", end: "2020-03-31")
-             { ids matrix counts start end } }"""
+def test_daily_correlation_counts_are_overlapping_dates(client: TestClient, data: Dataset) -> None:
+    q = """{ correlation(ids: ["DGS10", "DGS2", "GDP"], start: "2020-01-01", end: "2020-03-31",
+                         basis: DAILY) { ids basis matrix counts start end } }"""
     corr = gql(client, q)["data"]["correlation"]
     a = data.window("DGS10", date(2020, 1, 1), date(2020, 3, 31))
     b = data.window("DGS2", date(2020, 1, 1), date(2020, 3, 31))
@@ -73,6 +73,7 @@ def test_correlation_counts_are_overlapping_dates(client: TestClient, data: Data
     assert corr["counts"][0][2] == 1
     assert corr["matrix"][0][2] is None
     assert (corr["start"], corr["end"]) == ("2020-01-01", "2020-03-31")
+    assert corr["basis"] == "DAILY"
 
 
 def test_full_history_stats_and_metadata(client: TestClient, data: Dataset) -> None:

@@ -203,5 +203,6 @@ EXAMPLE_QUERY = """
     stats(start: "2020-01-01", end: "2020-12-31") { count mean variance stddev min max }
     forecast { dates mean lower80 upper80 lower95 upper95 }
   }
-  correlation(ids: ["DGS10", "DGS2"], start: "2015-01-01", end: "2020-12-31") { ids matrix } }
+  correlation(ids: ["DGS10", "DGS2"], start: "2015-01-01", end: "2020-12-31", basis: DAILY) {
+    ids matrix } }
 """

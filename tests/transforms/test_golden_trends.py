@@ -1,17 +1,14 @@
 """Golden test for ``mart_series_trends``: every column of every real series recomputed from the
-FRED CSVs with pandas alone (``Series.asof`` for "the latest observation on or before",
-boolean masks for the 52-week and 1-year windows), compared within 1e-9 relative on DuckDB and
-MariaDB. The default fill policy is none, so the mart's values are the CSV's non-missing ones.
+FRED CSVs with pandas alone (``tests.support.trends``), compared within 1e-9 relative on DuckDB
+and MariaDB. The default fill policy is none, so the mart's values are the CSV's non-missing ones.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-import numpy as np
 import pandas as pd
 
 from tests.support.dbt import RealMarts, assert_columns_close
+from tests.support.trends import expected_trend
 
 TREND_NUMBERS = [
     "latest_value",
@@ -29,55 +26,13 @@ TREND_NUMBERS = [
 ]
 
 
-def _months_back(day: date, months: int) -> date:
-    """``day`` minus ``months`` calendar months, the day clamped to the month's end."""
-    return (pd.Timestamp(day) - pd.DateOffset(months=months)).date()
-
-
-def _base(values: pd.Series, reference: date) -> float:
-    """The value of the latest observation on or before ``reference``; NaN if none."""
-    if reference < values.index[0]:
-        return float("nan")
-    return float(values.asof(reference))
-
-
-def _expected_row(series_id: str, values: pd.Series) -> dict[str, object]:
-    latest_date = values.index[-1]
-    latest = float(values.iloc[-1])
-    references = {
-        "1d": latest_date - timedelta(days=1),
-        "1w": latest_date - timedelta(days=7),
-        "1m": _months_back(latest_date, 1),
-        "3m": _months_back(latest_date, 3),
-        "1y": _months_back(latest_date, 12),
-        "ytd": date(latest_date.year - 1, 12, 31),
-    }
-    base = {h: _base(values, d) for h, d in references.items()}
-    dates = np.array(values.index)
-    weeks52 = values[dates > latest_date - timedelta(days=364)]
-    year = values[dates > _months_back(latest_date, 12)].to_numpy()
-    sd = year.std(ddof=1) if year.size > 1 else float("nan")
-    constant = year.min() == year.max()
-    return {
-        "series_id": series_id,
-        "latest_date": latest_date,
-        "latest_value": latest,
-        **{f"change_{h}": latest - b for h, b in base.items()},
-        "pct_change_1y": (latest / base["1y"] - 1) * 100 if base["1y"] != 0 else None,
-        "high_52w": float(weeks52.max()),
-        "low_52w": float(weeks52.min()),
-        "n_obs_1y": year.size,
-        "zscore_1y": None if constant else (latest - year.mean()) / sd,
-    }
-
-
 def test_trends_match_pandas_for_every_series(real_marts: RealMarts) -> None:
     got = real_marts.frame(
         "select series_id, latest_date, " + ", ".join(TREND_NUMBERS) + " from mart_series_trends"
     )
     want = pd.DataFrame(
         [
-            _expected_row(sid, values.dropna().sort_index())
+            expected_trend(sid, values)
             for sid, values in real_marts.series.items()
             if values.notna().any()
         ]
