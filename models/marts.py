@@ -41,7 +41,68 @@ STATS_COLUMNS = (
     "last_obs_date",
 )
 
-#: grain: one row per series pair (``series_a < series_b``) × basis × window (full, 1y, 5y, 10y
+#: grain: one row per series x observation date of ``OBSERVATIONS``; FRED's units transforms.
+OBSERVATION_TRANSFORMS = "mart_observation_transforms"
+#: The value columns of ``OBSERVATION_TRANSFORMS`` (``value`` is the level).
+TRANSFORM_VALUE_COLUMNS = (
+    "value",
+    "chg",
+    "ch1",
+    "pch",
+    "pc1",
+    "pca",
+    "cch",
+    "cca",
+    "log_value",
+    "zscore",
+    "minmax",
+    "index_100",
+)
+#: grain: one row per series x target frequency (W, M, Q, A) x period, empty periods included.
+OBSERVATIONS_RESAMPLED = "mart_observations_resampled"
+RESAMPLED_FREQUENCIES = ("W", "M", "Q", "A")
+RESAMPLED_VALUE_COLUMNS = ("value_avg", "value_sum", "value_eop")
+#: grain: one row per daily series x observation date; trailing technical indicators.
+DAILY_TECHNICALS = "mart_daily_technicals"
+#: The native ``frequency_short`` of the only series ``DAILY_TECHNICALS`` and ``CANDLES`` cover.
+DAILY_MART_FREQUENCY = "D"
+TECHNICAL_COLUMNS = (
+    "sma_20",
+    "sma_50",
+    "sma_200",
+    "volatility_21",
+    "volatility_63",
+    "bollinger_upper",
+    "bollinger_mid",
+    "bollinger_lower",
+)
+#: grain: one row per daily series x period (W, M) x period start, non-empty periods only.
+CANDLES = "mart_candles"
+CANDLE_PERIODS = ("W", "M")
+CANDLE_COLUMNS = ("open_value", "high_value", "low_value", "close_value")
+#: grain: one row per series x window (``WINDOW_NAMES``); statistics inside the window.
+SERIES_WINDOW_STATS = "mart_series_window_stats"
+#: The windows of ``SERIES_WINDOW_STATS`` in the order the API lists them.
+WINDOW_NAMES = ("full", "1y", "5y", "10y")
+WINDOW_STATS_COLUMNS = (
+    "series_id",
+    "window_name",
+    "window_start",
+    "window_end",
+    "n_obs",
+    "mean",
+    "variance",
+    "stddev",
+    "min_value",
+    "max_value",
+    "first_value",
+    "last_value",
+    "change_value",
+    "first_obs_date",
+    "last_obs_date",
+)
+
+#: grain: one row per series pair (``series_a < series_b``) x basis x window (full, 1y, 5y, 10y
 #: ending at the pair's last common point): Pearson correlation of the pair's aligned values.
 CORRELATIONS = "mart_correlations"
 CORRELATION_COLUMNS = (
