@@ -6,16 +6,23 @@ forecast in a request are one statement, their backtest windows another.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from strawberry.dataloader import DataLoader
 
 from graphql_api.db import RequestDB
-from models import correlation_repository, forecast_repository, series_repository, trend_repository
+from models import (
+    analytics_repository,
+    correlation_repository,
+    forecast_repository,
+    series_repository,
+    trend_repository,
+)
+from models.analytics_repository import CandleColumns, TechnicalColumns, WindowStats
 from models.correlation_repository import CorrelationInputs
 from models.forecast_repository import BacktestWindow, CandidateModel, ForecastColumns, RunSeries
 from models.series_repository import SeriesColumns, SeriesMeta, SeriesStats
@@ -25,6 +32,10 @@ from models.trend_repository import SeriesTrend
 WindowKey = tuple[str, date | None, date | None]
 #: (series ids, window start, window end, mart_correlations basis)
 CorrelationKey = tuple[tuple[str, ...], date | None, date | None, str]
+#: (series id, a mart column or period code, window start, window end)
+ColumnWindowKey = tuple[str, str, date | None, date | None]
+#: (series id, frequency code, aggregation column, window start, window end)
+ResampleKey = tuple[str, str, str, date | None, date | None]
 V = TypeVar("V")
 
 
@@ -38,6 +49,12 @@ class Loaders:
     backtests: DataLoader[RunSeries, list[BacktestWindow]]
     correlation_inputs: DataLoader[CorrelationKey, CorrelationInputs]
     trend: DataLoader[str, SeriesTrend | None]
+    transforms: DataLoader[ColumnWindowKey, SeriesColumns]
+    resampled: DataLoader[ResampleKey, SeriesColumns]
+    index_bases: DataLoader[str, float | None]
+    technicals: DataLoader[WindowKey, TechnicalColumns]
+    candles: DataLoader[ColumnWindowKey, CandleColumns]
+    window_stats: DataLoader[str, list[WindowStats]]
 
 
 def _by_window(
@@ -56,6 +73,47 @@ def _by_window(
         return [found[k] if k in found else missing() for k in keys]
 
     return load
+
+
+def _by_arguments(
+    db: RequestDB, fetch: Callable[..., dict[str, V]], missing: Callable[[], V]
+) -> Callable[[list[tuple[Any, ...]]], Awaitable[list[V]]]:
+    """Keys are (series id, *arguments): one ``fetch(conn, ids, *arguments)`` statement per
+    distinct argument set, however many series ask for it."""
+
+    async def load(keys: list[tuple[Any, ...]]) -> list[V]:
+        groups: dict[tuple[Any, ...], list[str]] = {}
+        for sid, *rest in keys:
+            groups.setdefault(tuple(rest), []).append(sid)
+        found: dict[tuple[Any, ...], V] = {}
+        for arguments, ids in groups.items():
+            rows = await db.run(fetch, ids, *arguments)
+            found.update({(sid, *arguments): val for sid, val in rows.items()})
+        return [found[k] if k in found else missing() for k in keys]
+
+    return load
+
+
+def _by_ids(
+    db: RequestDB,
+    fetch: Callable[[sa.Connection, Sequence[str]], Mapping[str, V]],
+    missing: Callable[[], V],
+) -> Callable[[list[str]], Awaitable[list[V]]]:
+    """Keys are series ids: one ``fetch(conn, ids)`` statement for all of them."""
+
+    async def load(ids: list[str]) -> list[V]:
+        rows = await db.run(fetch, ids)
+        return [rows[i] if i in rows else missing() for i in ids]
+
+    return load
+
+
+def _no_base() -> float | None:
+    return None
+
+
+def _no_windows() -> list[WindowStats]:
+    return []
 
 
 def _stats(
@@ -118,4 +176,18 @@ def make_loaders(db: RequestDB) -> Loaders:
         backtests=DataLoader(load_fn=load_backtests),
         correlation_inputs=DataLoader(load_fn=_correlation_inputs(db)),
         trend=DataLoader(load_fn=load_trend),
+        transforms=DataLoader(
+            load_fn=_by_arguments(db, analytics_repository.transformed, SeriesColumns)
+        ),
+        resampled=DataLoader(
+            load_fn=_by_arguments(db, analytics_repository.resampled, SeriesColumns)
+        ),
+        index_bases=DataLoader(load_fn=_by_ids(db, analytics_repository.index_bases, _no_base)),
+        technicals=DataLoader(
+            load_fn=_by_arguments(db, analytics_repository.technicals, TechnicalColumns)
+        ),
+        candles=DataLoader(load_fn=_by_arguments(db, analytics_repository.candles, CandleColumns)),
+        window_stats=DataLoader(
+            load_fn=_by_ids(db, analytics_repository.window_stats, _no_windows)
+        ),
     )

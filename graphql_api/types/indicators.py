@@ -1,5 +1,6 @@
-"""Indicator types: an indicator's metadata, its observations and statistics in a window,
-and its forecast.
+"""Indicator types: an indicator's metadata, its observations (in any units, aggregated,
+downsampled) and statistics in a window, its technicals, candles and trailing-window
+statistics, and its forecast.
 
 Series travel as columns (``dates``/``values`` lists): Strawberry's cost is per object and
 per field, so a list of point objects would dominate every request.
@@ -8,22 +9,52 @@ per field, so a list of point objects would dominate every request.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
 from graphql_api.context import Info
 from graphql_api.records import as_api
-from graphql_api.services import forecasts, indicators
+from graphql_api.services import forecasts, indicators, technicals
 from graphql_api.services import trends as trend_service
+from graphql_api.terms import Aggregation, Frequency, Transform
+from graphql_api.types.analytics import Candles, Technicals, WindowStats
 from graphql_api.types.forecasts import Forecast
 from graphql_api.types.trends import Trend
 from models.series_repository import SeriesMeta
 
+START = "First date included; null: from the first observation."
+END = "Last date included; null: to the last observation."
+OBSERVATIONS_DESCRIPTION = """Observations inside [start, end] as columns.
+
+`transform` converts the units (mart_observation_transforms, over the whole history, so the
+window's first changes are defined). `frequency` aggregates to a coarser frequency by
+`aggregation` (mart_observations_resampled): dates are period starts, a period is inside the
+window when its first day is, and a period without observations is a null. `frequency` equal
+to the native one means no aggregation (and `aggregation` is ignored); a finer one is a
+BAD_USER_INPUT error.
+
+`transform` with `frequency` is in no mart; the API computes it as FRED does: aggregate first,
+then apply the transform at the target frequency over the aggregated series' whole history,
+with the rules of Transform: x(t-1) is the previous period with a value, a year ago the latest
+period with a value on or before the period start minus 12 months (364 days for WEEKLY),
+n = 52, 12, 4 or 1 periods per year; ZSCORE and MINMAX over the aggregated history; INDEX100
+against the native index's base observation.
+
+`maxPoints` downsamples for a chart, by min/max per bucket: the first and last points are
+kept, and the points between them are split into buckets of consecutive points that each keep
+their lowest and highest value (and their first null, so every gap at least one bucket long
+stays a null). The result is at most maxPoints real observations in date order."""
+
 
 @strawberry.type(description="A time series as parallel columns, ordered by date.")
 class Series:
-    dates: list[date]
-    values: list[float | None]
+    dates: list[date] = strawberry.field(
+        description="Dates, ascending: observation dates, or period starts when aggregated."
+    )
+    values: list[float | None] = strawberry.field(
+        description="Value per date; null where undefined or where a period has no observation."
+    )
 
 
 @strawberry.type(description="Sample statistics of the observations inside a window.")
@@ -45,12 +76,85 @@ class Indicator(SeriesMeta):
     id: strawberry.ID
     last_ingested_at: strawberry.Private[datetime | None]  # REST only, for now
 
-    @strawberry.field(description="Observations inside [start, end] (inclusive, open if null).")
+    @strawberry.field(description=OBSERVATIONS_DESCRIPTION)
     async def observations(
-        self, info: Info, start: date | None = None, end: date | None = None
+        self,
+        info: Info,
+        start: Annotated[date | None, strawberry.argument(description=START)] = None,
+        end: Annotated[date | None, strawberry.argument(description=END)] = None,
+        transform: Annotated[
+            Transform | None, strawberry.argument(description="Units of the values.")
+        ] = Transform.LEVEL,
+        frequency: Annotated[
+            Frequency | None,
+            strawberry.argument(description="Aggregate to this frequency; null: native."),
+        ] = None,
+        aggregation: Annotated[
+            Aggregation | None,
+            strawberry.argument(description="How a period becomes one value, with frequency."),
+        ] = Aggregation.AVG,
+        max_points: Annotated[
+            int | None,
+            strawberry.argument(description="At most this many points (2 to 100000)."),
+        ] = None,
     ) -> Series:
-        cols = await indicators.observations(info.context.loaders, self.id, start, end)
+        cols = await indicators.observations(
+            info.context.loaders,
+            self.id,
+            start,
+            end,
+            transform=transform or Transform.LEVEL,
+            frequency=frequency,
+            aggregation=aggregation or Aggregation.AVG,
+            max_points=max_points,
+        )
         return as_api(Series, cols)
+
+    @strawberry.field(
+        description=(
+            "Moving averages, volatilities and Bollinger bands per observation inside "
+            "[start, end] (mart_daily_technicals, computed over the whole history). Daily "
+            "series only: BAD_USER_INPUT for any other."
+        )
+    )
+    async def technicals(
+        self,
+        info: Info,
+        start: Annotated[date | None, strawberry.argument(description=START)] = None,
+        end: Annotated[date | None, strawberry.argument(description=END)] = None,
+    ) -> Technicals:
+        cols = await technicals.technicals(info.context.loaders, self.id, start, end)
+        return as_api(Technicals, cols)
+
+    @strawberry.field(
+        description=(
+            "Open/high/low/close per WEEKLY or MONTHLY period whose first day is inside "
+            "[start, end] (mart_candles). Daily series only; other series or frequencies: "
+            "BAD_USER_INPUT."
+        )
+    )
+    async def candles(
+        self,
+        info: Info,
+        frequency: Annotated[
+            Frequency | None, strawberry.argument(description="WEEKLY or MONTHLY candles.")
+        ] = Frequency.MONTHLY,
+        start: Annotated[date | None, strawberry.argument(description=START)] = None,
+        end: Annotated[date | None, strawberry.argument(description=END)] = None,
+    ) -> Candles:
+        period = frequency or Frequency.MONTHLY
+        cols = await technicals.candles(info.context.loaders, self.id, period, start, end)
+        return as_api(Candles, cols)
+
+    @strawberry.field(
+        description=(
+            "Statistics over the whole history and the last 1, 5 and 10 years "
+            "(mart_series_window_stats), in that order; empty without observations."
+        )
+    )
+    async def window_stats(self, info: Info) -> list[WindowStats]:
+        rows = await indicators.window_stats(info.context.loaders, self.id)
+        return [as_api(WindowStats, row) for row in rows]
 
     @strawberry.field(description="Sample statistics inside [start, end]; full history if open.")
     async def stats(self, info: Info, start: date | None = None, end: date | None = None) -> Stats:
