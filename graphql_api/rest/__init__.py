@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from graphql_api.rest import indicators
+from graphql_api.rest import analytics, charts, indicators
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(indicators.router)
+router.include_router(analytics.router)
+router.include_router(charts.router)

@@ -13,9 +13,18 @@ from pydantic.dataclasses import dataclass
 from graphql_api.deps import DBDep, LoadersDep
 from graphql_api.errors import NotFoundError
 from graphql_api.records import as_api
-from graphql_api.rest.params import End, SeriesId, Start
+from graphql_api.rest.params import (
+    AggregationParam,
+    End,
+    FrequencyParam,
+    MaxPoints,
+    SeriesId,
+    Start,
+    TransformParam,
+)
 from graphql_api.rest_errors import ERRORS
 from graphql_api.services import forecasts, indicators
+from graphql_api.terms import Aggregation, Transform
 from models.series_repository import SeriesMeta
 
 router = APIRouter(tags=["indicators"])
@@ -130,12 +139,28 @@ async def get_forecast(series_id: SeriesId, loaders: LoadersDep) -> ForecastOut:
 
 @router.get(
     "/indicators/{series_id}/observations",
-    summary="Observations inside an inclusive date window, as columns",
+    summary="Observations inside a window, in any units transform, aggregated, downsampled",
+    description=(
+        "The values come from dbt's marts: `mart_observation_transforms` for a transform at "
+        "the series' own frequency, `mart_observations_resampled` for an aggregation to a "
+        "coarser frequency (dated by period start). A transform of an aggregated series, "
+        "which no mart holds, is computed as FRED does: aggregate first, then transform at "
+        "the target frequency. `max_points` downsamples for charts, keeping each bucket's "
+        "extremes. The same read as GraphQL's `Indicator.observations`."
+    ),
     responses=ERRORS,
 )
 async def get_observations(
-    series_id: SeriesId, loaders: LoadersDep, start: Start = None, end: End = None
+    series_id: SeriesId,
+    loaders: LoadersDep,
+    start: Start = None,
+    end: End = None,
+    transform: TransformParam = Transform.LEVEL,
+    frequency: FrequencyParam = None,
+    aggregation: AggregationParam = Aggregation.AVG,
+    max_points: MaxPoints = None,
 ) -> ObservationsOut:
-    await indicators.get_indicator(loaders, series_id)
-    cols = await indicators.observations(loaders, series_id, start, end)
+    cols = await indicators.observations(
+        loaders, series_id, start, end, transform, frequency, aggregation, max_points
+    )
     return as_api(ObservationsOut, cols, id=series_id, start=start, end=end)

@@ -11,6 +11,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
+from graphql_api import downsample
+from graphql_api.services.indicators import MAX_POINTS_LIMIT
 from graphql_api.terms import Aggregation, CorrelationBasis, Frequency, Transform
 
 
@@ -58,4 +60,15 @@ AggregationParam = Annotated[
 BasisParam = Annotated[
     CorrelationBasis,
     Query(description="How two series' values are paired: " + _codes(CorrelationBasis)),
+]
+MaxPoints = Annotated[
+    int | None,
+    Query(
+        description=(
+            "Downsample to at most this many points (for a chart: about its width in pixels), "
+            f"{downsample.MIN_POINTS} to {MAX_POINTS_LIMIT}; every point if omitted."
+        ),
+        ge=downsample.MIN_POINTS,
+        le=MAX_POINTS_LIMIT,
+    ),
 ]
