@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 
 from models import marts
@@ -110,18 +111,38 @@ def _between(
     return stmt
 
 
+def _dates(column: Sequence[Any]) -> list[date]:
+    """A driver's DATE column as ``date`` objects: kept as they are when they already are (the
+    usual case on both backends), else converted one by one (``as_date``)."""
+    first = column[0]
+    if isinstance(first, date) and not isinstance(first, datetime):
+        return list(column)
+    return [as_date(d) for d in column]
+
+
+def _floats(column: Sequence[Any]) -> list[float | None]:
+    """A DOUBLE column with None wherever a value is missing or not finite (NaN, inf: not
+    JSON). One vectorised check; Python touches only the few values it must replace."""
+    values: list[Any] = list(column)
+    defined = np.isfinite(np.array(values, dtype=float))  # None becomes NaN
+    kept = np.flatnonzero(defined)
+    if kept.size and not isinstance(values[kept[0]], float):  # a driver's Decimal, say
+        return [finite(v) for v in values]
+    for i in np.flatnonzero(~defined).tolist():
+        values[i] = None
+    return values
+
+
 def _columns_by_series(
     rows: Iterable[Any], build: Callable[[list[date], list[list[float | None]]], Any]
 ) -> dict[str, Any]:
     """Rows ``(series_id, date, v1, v2, ...)`` ordered by series and date, as one
-    ``build(dates, [v1s, v2s, ...])`` per series; non-finite values become None."""
+    ``build(dates, [v1s, v2s, ...])`` per series; non-finite values become None. Columns are
+    transposed in bulk: a 50-year daily series is 16,000 rows per column."""
     out: dict[str, Any] = {}
     for sid, group in groupby(rows, key=itemgetter(0)):
-        batch = list(group)
-        dates = [as_date(r[1]) for r in batch]
-        width = len(batch[0]) - 2
-        values = [[finite(r[2 + i]) for r in batch] for i in range(width)]
-        out[str(sid)] = build(dates, values)
+        columns = list(zip(*group, strict=True))
+        out[str(sid)] = build(_dates(columns[1]), [_floats(c) for c in columns[2:]])
     return out
 
 
@@ -139,7 +160,7 @@ def transformed(
     t = _transforms.c
     stmt = sa.select(t.series_id, t.obs_date, value).where(t.series_id.in_(list(ids)))
     stmt = _between(stmt, t.obs_date, start, end).order_by(t.series_id, t.obs_date)
-    return _columns_by_series(conn.execute(stmt), _series)
+    return _columns_by_series(conn.execute(stmt).all(), _series)
 
 
 def resampled(
@@ -164,7 +185,7 @@ def resampled(
         r.series_id.in_(list(ids)), r.frequency == frequency
     )
     stmt = _between(stmt, r.period_start, start, end).order_by(r.series_id, r.period_start)
-    return _columns_by_series(conn.execute(stmt), _series)
+    return _columns_by_series(conn.execute(stmt).all(), _series)
 
 
 def index_bases(conn: sa.Connection, ids: Sequence[str]) -> dict[str, float]:
@@ -207,7 +228,7 @@ def technicals(
         t.series_id.in_(list(ids))
     )
     stmt = _between(stmt, t.obs_date, start, end).order_by(t.series_id, t.obs_date)
-    return _columns_by_series(conn.execute(stmt), _technical_columns)
+    return _columns_by_series(conn.execute(stmt).all(), _technical_columns)
 
 
 def _candles_of(dates: list[date], values: list[list[float | None]]) -> CandleColumns:
@@ -232,7 +253,7 @@ def candles(
         c.series_id, c.period_start, *(c[name] for name in marts.CANDLE_COLUMNS)
     ).where(c.series_id.in_(list(ids)), c.period == period)
     stmt = _between(stmt, c.period_start, start, end).order_by(c.series_id, c.period_start)
-    return _columns_by_series(conn.execute(stmt), _candles_of)
+    return _columns_by_series(conn.execute(stmt).all(), _candles_of)
 
 
 def _window_row(m: Any) -> WindowStats:

@@ -119,6 +119,8 @@ async def observations(
     to ``frequency`` when that is coarser than the native one (dated by period start; a
     period is inside when its start is), at most ``max_points`` of them (``downsample``).
 
+    Native values come from ``mart_observation_transforms`` (LEVEL is its ``value``, the rows
+    and values of ``mart_observations``), aggregated ones from ``mart_observations_resampled``.
     Every value is a mart's except a transform of an aggregated series, which no mart holds:
     ``units.transform_aggregated`` applies it to ``mart_observations_resampled``, as FRED
     aggregates first and transforms at the target frequency. CPU work runs in a worker thread.
@@ -128,11 +130,7 @@ async def observations(
     meta = await get_indicator(loaders, series_id)
     target = aggregation_target(meta, frequency)
     if target is None:
-        if transform is Transform.LEVEL:
-            cols = await loaders.observations.load((series_id, start, end))
-        else:
-            key = (series_id, TRANSFORM_COLUMNS[transform], start, end)
-            cols = await loaders.transforms.load(key)
+        cols = await loaders.transforms.load((series_id, TRANSFORM_COLUMNS[transform], start, end))
     else:
         code, column = FREQUENCY_CODES[target], AGGREGATION_COLUMNS[aggregation]
         if transform is not Transform.LEVEL:
