@@ -29,6 +29,7 @@ from models.series_repository import SeriesColumns, SeriesMeta, SeriesStats
 
 #: ``max_points`` above this is no chart (50 years of business days are ~13,000 points).
 MAX_POINTS_LIMIT = 100_000
+MIN_POINTS = downsample.MIN_POINTS
 
 
 async def list_indicators(db: RequestDB, loaders: Loaders) -> list[SeriesMeta]:
@@ -47,10 +48,9 @@ async def get_indicator(loaders: Loaders, series_id: str) -> SeriesMeta:
 
 
 def check_max_points(max_points: int | None) -> None:
-    if max_points is not None and not downsample.MIN_POINTS <= max_points <= MAX_POINTS_LIMIT:
+    if max_points is not None and not MIN_POINTS <= max_points <= MAX_POINTS_LIMIT:
         raise BadUserInputError(
-            f"maxPoints must be between {downsample.MIN_POINTS} and {MAX_POINTS_LIMIT}, "
-            f"got {max_points}"
+            f"maxPoints must be between {MIN_POINTS} and {MAX_POINTS_LIMIT}, got {max_points}"
         )
 
 

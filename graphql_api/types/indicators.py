@@ -17,6 +17,7 @@ from graphql_api.context import Info
 from graphql_api.records import as_api
 from graphql_api.services import forecasts, indicators, technicals
 from graphql_api.services import trends as trend_service
+from graphql_api.services.indicators import MAX_POINTS_LIMIT, MIN_POINTS
 from graphql_api.terms import Aggregation, Frequency, Transform
 from graphql_api.types.analytics import Candles, Technicals, WindowStats
 from graphql_api.types.forecasts import Forecast
@@ -25,6 +26,7 @@ from models.series_repository import SeriesMeta
 
 START = "First date included; null: from the first observation."
 END = "Last date included; null: to the last observation."
+MAX_POINTS = f"At most this many points ({MIN_POINTS} to {MAX_POINTS_LIMIT}); null: all of them."
 OBSERVATIONS_DESCRIPTION = """Observations inside [start, end] as columns.
 
 `transform` converts the units (mart_observation_transforms, over the whole history, so the
@@ -95,7 +97,7 @@ class Indicator(SeriesMeta):
         ] = Aggregation.AVG,
         max_points: Annotated[
             int | None,
-            strawberry.argument(description="At most this many points (2 to 100000)."),
+            strawberry.argument(description=MAX_POINTS),
         ] = None,
     ) -> Series:
         cols = await indicators.observations(
