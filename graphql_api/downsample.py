@@ -30,11 +30,18 @@ import numpy as np
 MIN_POINTS = 2
 
 
+def _starts_of_runs(sorted_values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins in an ascending array. (Not ``np.unique``: its
+    first call imports ``numpy.ma``, ~100 ms the first request would pay.)"""
+    if sorted_values.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
+
+
 def _first_per_bucket(mask: np.ndarray, bucket: np.ndarray) -> np.ndarray:
     """Index of the first True of ``mask`` in each bucket that has one (``bucket`` ascending)."""
     hits = np.flatnonzero(mask)
-    _, first = np.unique(bucket[hits], return_index=True)
-    return hits[first]
+    return hits[_starts_of_runs(bucket[hits])]
 
 
 def _edges(n_inner: int, buckets: int) -> np.ndarray:
@@ -82,4 +89,5 @@ def keep(values: np.ndarray, max_points: int) -> np.ndarray:
         picks.append(_first_per_bucket(low == lowest[bucket], bucket) + 1)
         picks.append(_first_per_bucket(high == highest[bucket], bucket) + 1)
         picks.append(_first_per_bucket(missing, bucket) + 1)
-    return np.unique(np.concatenate(picks))
+    ordered = np.sort(np.concatenate(picks))
+    return ordered[_starts_of_runs(ordered)]
