@@ -40,11 +40,26 @@ class ErrorOut(BaseModel):
 
 
 #: ``responses=`` of a route: the error answers it documents (400 replaces FastAPI's 422).
+_BAD_DATE = ("BAD_USER_INPUT", "query parameter 'start': Input should be a valid date")
+
+
+def _example(code: str, message: str) -> dict[str, Any]:
+    return {"application/json": {"example": {"code": code, "message": message}}}
+
+
 BAD_INPUT: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "BAD_USER_INPUT: a parameter is invalid."},
+    400: {
+        "model": ErrorOut,
+        "description": "BAD_USER_INPUT: a parameter is invalid.",
+        "content": _example(*_BAD_DATE),
+    },
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorOut, "description": "NOT_FOUND: unknown indicator id."},
+    404: {
+        "model": ErrorOut,
+        "description": "NOT_FOUND: unknown indicator id.",
+        "content": _example("NOT_FOUND", "Unknown indicator id: 'NOPE'"),
+    },
 }
 ERRORS = {**BAD_INPUT, **NOT_FOUND}
 
@@ -91,11 +106,15 @@ def without_fastapi_422(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
             if responses.pop("422", None) is not None:
+                content = {
+                    "schema": {"$ref": _SCHEMA_REF},
+                    **_example(*_BAD_DATE)["application/json"],
+                }
                 responses.setdefault(
                     "400",
                     {
                         "description": BAD_INPUT[400]["description"],
-                        "content": {"application/json": {"schema": {"$ref": _SCHEMA_REF}}},
+                        "content": {"application/json": content},
                     },
                 )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
