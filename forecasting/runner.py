@@ -258,9 +258,7 @@ def run_forecasts(
         raise
     if report.status == SUCCESS:
         forecast = [o.series_id for o in report.outcomes if o.status != "failed"]
-        report.new_data_version = bump_version(
-            engine, FORECAST_STAGE, forecast, settings=settings
-        )
+        report.new_data_version = bump_version(engine, FORECAST_STAGE, forecast, settings=settings)
     report.elapsed_seconds = time.perf_counter() - started
     log.info(
         "forecast run %s %s: %d series, %d fallbacks, %d failed, %d workers, %.1fs",

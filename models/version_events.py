@@ -165,4 +165,3 @@ def announce(engine: sa.Engine, settings: Settings, bump: VersionBump) -> None:
         except OSError as exc:
             log.warning("could not write data-version sidecar %s: %s", path, exc)
     publish(settings, bump)
-
