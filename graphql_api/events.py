@@ -152,6 +152,8 @@ class VersionFeed:
             self.settings.redis_url,
             socket_connect_timeout=2.0,
             health_check_interval=15,
+            # named, so an operator (or a test) can tell this listener apart in CLIENT LIST
+            client_name=redis_client_name(self.settings),
         )
 
     @property
@@ -230,7 +232,7 @@ class VersionFeed:
             try:
                 async for attempt in AsyncRetrying(
                     retry=retry_if_exception_type((RedisError, OSError)),
-                    wait=wait_exponential_jitter(initial=0.2, max=REDIS_MAX_BACKOFF_SECONDS),
+                    wait=wait_exponential_jitter(multiplier=0.2, max=REDIS_MAX_BACKOFF_SECONDS),
                     before_sleep=_log_redis_retry,
                 ):
                     with attempt:
@@ -257,6 +259,10 @@ class VersionFeed:
             bump = from_message(message["data"])
             if bump is not None:
                 self.deliver(bump)
+
+
+def redis_client_name(settings: Settings) -> str:
+    return f"fredpipe-api:{settings.version_channel}".replace(" ", "_")
 
 
 def _log_redis_retry(state: RetryCallState) -> None:

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import connect
+from websockets.sync.connection import Connection
 from websockets.typing import Subprotocol
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
@@ -23,9 +24,10 @@ PUSH_TIMEOUT = 30.0
 
 
 class GraphQLWS:
-    def __init__(self, conn: ClientConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._ids = itertools.count(1)
+        self._held: list[dict[str, Any]] = []
 
     @classmethod
     @contextmanager
@@ -60,22 +62,32 @@ class GraphQLWS:
         self.send({"id": op_id, "type": "subscribe", "payload": payload})
         return op_id
 
+    def receive_for(self, op_id: str, timeout: float = PUSH_TIMEOUT) -> dict[str, Any]:
+        """The next message of operation ``op_id``; those of other operations that arrive
+        meanwhile are kept for their own turn."""
+        for i, held in enumerate(self._held):
+            if held.get("id") == op_id:
+                return self._held.pop(i)
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.receive(max(0.0, deadline - time.monotonic()))
+            if message.get("id") == op_id:
+                return message
+            self._held.append(message)
+
     def next_data(self, op_id: str, timeout: float = PUSH_TIMEOUT) -> dict[str, Any]:
         """The data of the next ``next`` message for ``op_id``; fails on ``error`` or errors."""
-        while True:
-            message = self.receive(timeout)
-            if message.get("id") != op_id:
-                continue
-            assert message["type"] == "next", message
-            assert not message["payload"].get("errors"), message
-            data: dict[str, Any] = message["payload"]["data"]
-            return data
+        message = self.receive_for(op_id, timeout)
+        assert message["type"] == "next", message
+        assert not message["payload"].get("errors"), message
+        data: dict[str, Any] = message["payload"]["data"]
+        return data
 
     def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """A query over the websocket: one ``next`` then ``complete``."""
         op_id = self.subscribe(query, variables)
         data = self.next_data(op_id)
-        done = self.receive()
+        done = self.receive_for(op_id)
         assert done == {"id": op_id, "type": "complete"}, done
         return data
 
