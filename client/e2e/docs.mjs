@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Browser check of the API's self-hosted Swagger UI: GET <url> (the API's /docs) must render
- * the operations list using only same-origin requests, and expanding an operation must show
- * its documented responses.
+ * the operations list using only same-origin requests, expanding an operation must show its
+ * documented responses (ours, not FastAPI's 422), and "Try it out" must run a request.
  *
  *   node e2e/docs.mjs <http://host:port/docs> [screenshot.png]
  *
@@ -47,6 +47,20 @@ export async function checkDocs(url, { screenshot = null, timeoutMs = 60_000, lo
       if (!statuses.some((s) => s.startsWith(want))) throw new Error(`response ${want} is not documented`);
     }
     if (statuses.some((s) => s.startsWith("422"))) throw new Error("FastAPI's 422 is still documented");
+
+    // "Try it out" runs a request from the page: the document's paths reach this server.
+    const health = page.locator(".opblock", { has: page.locator(".opblock-summary-path", { hasText: "/healthz" }) });
+    await health.locator(".opblock-summary").click();
+    await health.locator(".try-out__btn").click({ timeout: remaining() });
+    await health.locator(".execute").click({ timeout: remaining() });
+    const live = health.locator(".live-responses-table tr.response .response-col_status").first();
+    await live.waitFor({ state: "visible", timeout: remaining() });
+    const status = (await live.textContent()).trim().split(/\s+/)[0];
+    const answer = await health.locator(".live-responses-table tr.response .microlight").first().textContent();
+    log(`try it out: GET /healthz answered ${status}`);
+    if (!/^(200|503)$/.test(status) || !answer.includes('"database"')) {
+      throw new Error(`try it out: GET /healthz answered ${status}: ${answer}`);
+    }
 
     if (screenshot) await saveScreenshot(page, screenshot, log, { fullPage: true });
     if (offsite.size) throw new Error(`the page requested other origins: ${[...offsite].join(", ")}`);
