@@ -50,7 +50,9 @@ def bump_version(
     CLI installs, so stages deep in ingest need not carry them.
     """
     ids = normalise_series(series_ids)
-    at = utcnow()
+    # Whole seconds: MySQL's DATETIME keeps no fraction, so the time announced (Redis, the
+    # sidecar) is then the one a poll of the table reads back, on either backend.
+    at = utcnow().replace(microsecond=0)
     with engine.begin() as conn:
         if conn.dialect.name == "mysql":
             # Serialise concurrent bumps; DuckDB transactions already conflict on the key.

@@ -4,17 +4,30 @@ server (the websocket paths are in ``test_subscriptions``)."""
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from graphql_api.events import SidecarPoll, Subscriber, TablePoll, VersionFeed, poll_source
+from graphql_api.events import (
+    REDIS_MAX_BACKOFF_SECONDS,
+    SidecarPoll,
+    Subscriber,
+    TablePoll,
+    VersionFeed,
+    poll_source,
+)
 from models.engine import make_engine
 from models.migrate import upgrade
 from models.settings import load_settings
-from models.version_events import VersionBump, sidecar_path
+from models.version_events import VersionBump, publish, sidecar_path
 from models.versioning import bump_version
+from tests.support.cli import free_port
+from tests.support.graphql_ws import private_channel
+from tests.support.redis_server import redis_server, redis_server_binary
 
 AT = datetime(2026, 12, 7, tzinfo=UTC)
 
@@ -116,3 +129,59 @@ def test_the_table_poll_reads_newer_bumps(engine: sa.Engine) -> None:
     assert baseline == 0 and [(b.version, b.series_ids) for b in read] == [(1, ("A", "B"))]
     if engine.dialect.name != "duckdb":
         assert isinstance(poll_source(engine), TablePoll)
+
+
+def test_the_redis_listener_backs_off_until_redis_comes_up_then_delivers(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Redis is down when the feed starts: each failed attempt is logged with a wait that
+    grows exponentially (0.2 s doubling, plus up to 1 s of jitter, capped); once a real
+    server appears on that port the listener subscribes and delivers what is published."""
+    redis_server_binary()
+    port = free_port()
+    settings = load_settings(
+        database_url="duckdb:///:memory:",  # no poll source: only Redis can deliver
+        redis_url=f"redis://127.0.0.1:{port}/0",
+        version_channel=private_channel(),
+    )
+    feed = VersionFeed(settings, make_engine(settings.database_url))
+    caplog.set_level(logging.WARNING, logger="fredpipe.api.events")
+
+    def retries() -> list[tuple[int, float]]:
+        return [
+            (int(r.args[0]), float(r.args[1]))  # type: ignore[index]
+            for r in caplog.records
+            if r.getMessage().startswith("Redis unreachable for data versions")
+        ]
+
+    async def until(condition: Callable[[], bool], what: str) -> None:
+        async def wait() -> None:
+            while not condition():
+                await asyncio.sleep(0.05)
+
+        try:
+            await asyncio.wait_for(wait(), 30)
+        except TimeoutError:
+            pytest.fail(f"timed out waiting for {what}")
+
+    async def main() -> tuple[bool, VersionBump]:
+        await feed.start()
+        async with feed.subscribe(frozenset({"DGS2"})) as sub:
+            await until(lambda: len(retries()) >= 3, "three failed attempts")
+            connected_while_down = feed.redis_connected
+            with redis_server(port):
+                await until(lambda: feed.redis_connected, "the Redis subscription")
+                bump = VersionBump(5, "ingest", ("DGS2",), AT)
+                assert await asyncio.to_thread(publish, settings, bump)
+                heard = await asyncio.wait_for(anext(sub.updates()), 10)
+                await feed.stop()
+        return connected_while_down, heard
+
+    connected_while_down, heard = asyncio.run(main())
+    attempts = retries()
+    assert not connected_while_down and heard == _bump(5, "DGS2")
+    assert [n for n, _ in attempts] == list(range(1, len(attempts) + 1))
+    for n, wait in attempts:
+        floor = min(0.2 * 2 ** (n - 1), REDIS_MAX_BACKOFF_SECONDS)
+        assert floor <= wait <= min(floor + 1.0, REDIS_MAX_BACKOFF_SECONDS), (n, wait)
+    assert not feed.listening and not feed.redis_connected

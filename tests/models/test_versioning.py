@@ -118,6 +118,10 @@ def test_a_bump_is_published_on_the_configured_redis_channel(
     heard = from_message(message["data"])
     assert heard is not None
     assert (heard.version, heard.stage, heard.series_ids) == (version, "forecast", ("DGS2",))
+    # the time announced is the time a poll of the table reads back (MySQL keeps no fraction)
+    with engine.connect() as conn:
+        (polled,) = bumps_after(conn, version - 1)
+    assert heard == polled and heard.at.microsecond == 0
 
 
 def test_redis_down_does_not_fail_the_stage_that_bumped(engine: sa.Engine) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from websockets.sync.client import connect
 from websockets.sync.connection import Connection
 from websockets.typing import Subprotocol
@@ -21,6 +23,22 @@ from websockets.typing import Subprotocol
 PROTOCOL = Subprotocol("graphql-transport-ws")
 #: Long enough for a pipeline stage to commit and the API to hear it on a busy machine.
 PUSH_TIMEOUT = 30.0
+#: The ``dataUpdated`` subscription with every field, ``$ids`` optional.
+DATA_UPDATED = "subscription($ids: [ID!]) { dataUpdated(ids: $ids) { version seriesIds at } }"
+
+
+def wait_until(condition: Callable[[], bool], what: str, seconds: float = 20) -> None:
+    """Poll ``condition`` until it holds; fail the test naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def private_channel() -> str:
+    """A Redis channel of its own: tests share one Redis database across xdist workers."""
+    return f"fredpipe-test:{uuid.uuid4().hex}"
 
 
 class GraphQLWS:
@@ -93,3 +111,10 @@ class GraphQLWS:
 
     def complete(self, op_id: str) -> None:
         self.send({"id": op_id, "type": "complete"})
+
+    def updates_until(self, op_id: str, version: int) -> list[dict[str, Any]]:
+        """Every ``dataUpdated`` push of ``op_id`` up to and including ``version``."""
+        seen = [self.next_data(op_id)["dataUpdated"]]
+        while seen[-1]["version"] < version:
+            seen.append(self.next_data(op_id)["dataUpdated"])
+        return seen
