@@ -1,6 +1,9 @@
 """Known data for the API tests: mart relations created as plain tables (dbt is built
 elsewhere) with the contract's columns, plus forecast runs. Helpers only; no tests here.
-``mart_observations`` and ``dim_series`` are the stand-ins of ``tests.support.forecast_marts``."""
+``mart_observations`` and ``dim_series`` are the stand-ins of ``tests.support.forecast_marts``.
+The ``mart_observation_transforms`` stand-in carries the levels (``value``, which LEVEL reads)
+and leaves every transform column NULL: the transforms are checked on dbt-built marts
+(``tests.support.analytics``), not on hand-made numbers."""
 
 from __future__ import annotations
 
@@ -34,6 +37,18 @@ STATS = sa.Table(
     sa.Column("first_obs_date", sa.Date),
     sa.Column("last_obs_date", sa.Date),
 )
+
+TRANSFORMS = sa.Table(
+    marts.OBSERVATION_TRANSFORMS,
+    _meta,
+    sa.Column("series_id", sa.String(64), primary_key=True),
+    sa.Column("obs_date", sa.Date, primary_key=True),
+    sa.Column("value", sa.Double, nullable=False),
+    sa.Column("is_filled", sa.Boolean, nullable=False, server_default=sa.false()),
+    *(sa.Column(c, sa.Double) for c in marts.TRANSFORM_VALUE_COLUMNS if c != "value"),
+)
+assert set(marts.TRANSFORM_VALUE_COLUMNS) <= set(TRANSFORMS.c.keys())
+assert tuple(TRANSFORMS.c.keys())[:4] == marts.OBSERVATION_COLUMNS
 
 FORECAST_DATES = [date(2021, 7, 1), date(2021, 7, 2), date(2021, 7, 6)]
 
@@ -83,13 +98,13 @@ def seed(url: str) -> Dataset:
     """Create and fill the marts and two forecast runs; bump the data version to 1."""
     frames = _frames()
     engine = make_engine(url)
-    for table in (mart_obs, dim, STATS):
+    for table in (mart_obs, dim, STATS, TRANSFORMS):
         table.create(engine, checkfirst=True)
     with engine.begin() as conn:
         for sid, df in frames.items():
-            conn.execute(
-                mart_obs.insert(), [{"series_id": sid, **r} for r in df.to_dict("records")]
-            )
+            rows = [{"series_id": sid, **r} for r in df.to_dict("records")]
+            conn.execute(mart_obs.insert(), rows)
+            conn.execute(TRANSFORMS.insert(), rows)
             v = df["value"].to_numpy()
             conn.execute(
                 STATS.insert(),
