@@ -6,8 +6,11 @@ database of its own so suites can run side by side. Real connections only, no mo
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,11 +47,45 @@ def _fresh_mysql_database() -> tuple[str, sa.Engine]:
     return url, admin
 
 
+#: how long a dropped test database's own sessions get to close before they are killed
+LINGER_SECONDS = 10.0
+
+
 def _drop_mysql_database(admin: sa.Engine, url: str) -> None:
+    """Drop the database. DROP DATABASE waits for every metadata lock on its tables, and a
+    session left inside (a connection still checked out when an app's engine was disposed)
+    would make it wait for ever; such sessions get ``LINGER_SECONDS`` to finish, are then
+    killed, and reported as a warning naming them."""
     name = make_url(url).database
-    with admin.begin() as conn:
+    with admin.connect() as conn:
+        lingering = _sessions_in(conn, name)
+        deadline = time.monotonic() + LINGER_SECONDS
+        while lingering and time.monotonic() < deadline:
+            time.sleep(0.2)
+            lingering = _sessions_in(conn, name)
+        for session_id in lingering:
+            with contextlib.suppress(sa.exc.DBAPIError):  # it may have ended meanwhile
+                conn.execute(sa.text(f"KILL {int(session_id)}"))
+        if lingering:
+            warnings.warn(
+                f"{len(lingering)} session(s) still in {name} after the test; killed",
+                stacklevel=1,
+            )
+        conn.execute(sa.text("SET SESSION lock_wait_timeout = 60"))
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+        conn.commit()
     admin.dispose()
+
+
+def _sessions_in(conn: sa.Connection, name: str | None) -> list[int]:
+    rows = conn.execute(
+        sa.text(
+            "SELECT id FROM information_schema.processlist "
+            "WHERE db = :name AND id <> connection_id()"
+        ),
+        {"name": name},
+    )
+    return [int(r[0]) for r in rows]
 
 
 @contextmanager
