@@ -15,13 +15,17 @@ from fastapi.responses import JSONResponse
 
 from graphql_api import rest
 from graphql_api.api_docs import mount_docs
-from graphql_api.cache import Cache, make_cache
+from graphql_api.cache import Cache, LocalResponses, RedisCache, SharedResponses, make_cache
+from graphql_api.cancellation import CancelOnDisconnect, WorkLog
+from graphql_api.compression import Compression
 from graphql_api.context import get_context
+from graphql_api.db import DataVersionSource
 from graphql_api.dbt_docs import dbt_docs_router
 from graphql_api.errors import ApiError
 from graphql_api.events import VersionFeed
 from graphql_api.ide import LocalGraphiQLRouter
 from graphql_api.request_id import RequestIdMiddleware, request_id_of
+from graphql_api.response_cache import ResponseCache
 from graphql_api.rest_errors import install_error_shape
 from graphql_api.schema import schema
 from graphql_api.static import mount_client, mount_pointer
@@ -44,6 +48,8 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         await feed.start()  # the one data-version listener of this process
         yield
         await feed.stop()
+        if shared_responses is not None:
+            await shared_responses.aclose()
         engine.dispose()
 
     app = FastAPI(
@@ -59,6 +65,21 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
     app.state.version_feed = feed
     app.state.version_probe = VersionProbe.for_engine(engine)
     app.state.cache = cache if cache is not None else make_cache(settings)
+    shared_responses = (
+        SharedResponses.like(app.state.cache) if isinstance(app.state.cache, RedisCache) else None
+    )
+    app.state.work_log = WorkLog()
+    app.state.data_versions = DataVersionSource(engine, app.state.version_probe)
+    # add_middleware wraps what is there, so a request meets these in reverse order:
+    # request id -> compression -> response cache (hits end here) -> cancel on disconnect.
+    app.add_middleware(CancelOnDisconnect, work_log=app.state.work_log)
+    app.add_middleware(
+        ResponseCache,
+        versions=app.state.data_versions,
+        local=LocalResponses(settings.cache_ttl_seconds),
+        shared=shared_responses,
+    )
+    app.add_middleware(Compression)
     app.add_middleware(RequestIdMiddleware)
 
     app.include_router(

@@ -4,13 +4,20 @@ Opening a DuckDB file costs ~20 ms (the engine uses NullPool so the pipeline can
 between requests), so a request opens at most one connection, lazily, and all its reads
 share it (one snapshot). On DuckDB the data version usually comes from ``VersionProbe``
 without opening the file, so a cache hit never touches the database. Calls are serialised
-by a lock because a DBAPI connection is not safe for concurrent use.
+because a DBAPI connection is not safe for concurrent use: by an asyncio lock first, so a
+query with a hundred aliases occupies one worker thread at a time instead of parking a
+hundred threads on the connection (and starving ``/healthz`` and other requests of the
+threadpool), and by a thread lock as the backstop.
+
+Each call is a unit of work of ``graphql_api.cancellation``: once the client has
+disconnected, queued calls are skipped (``ClientDisconnected``) instead of run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
@@ -24,6 +31,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from graphql_api.cancellation import checkpoint
 from graphql_api.version_probe import VersionProbe
 from models import series_repository
 
@@ -55,18 +63,21 @@ class RequestDB:
         self._probe = probe
         self._conn: sa.Connection | None = None
         self._lock = threading.Lock()
+        self._turn = asyncio.Lock()
         self._version: int | None = None
         self._version_lock = asyncio.Lock()
 
     def _call(self, fn: Callable[..., T], *args: object) -> T:
         with self._lock:
+            checkpoint()
             if self._conn is None:
                 self._conn = _connect_waiting_for_writer(self._engine)
             return fn(self._conn, *args)
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """Run ``fn(connection, *args)`` in the threadpool, off the event loop."""
-        return await to_thread.run_sync(partial(self._call, fn, *args))
+        async with self._turn:
+            return await to_thread.run_sync(partial(self._call, fn, *args))
 
     async def version(self) -> int:
         """The data version, read at most once per request."""
@@ -95,3 +106,60 @@ class RequestDB:
     async def aclose(self) -> None:
         if self._conn is not None:
             await to_thread.run_sync(self._close)
+
+
+#: on MySQL the response cache's data version is remembered this long, so a cache hit costs
+#: no database round trip; it is also how long after a bump a hit can still be the previous
+#: version's answer (the staleness bound). ``bench/api_wrk.py --mysql`` measures both ways.
+MYSQL_VERSION_TTL_SECONDS = 1.0
+
+
+class DataVersionSource:
+    """The data version for the response cache's keys, cheaply, for the whole app.
+
+    DuckDB file: ``VersionProbe`` (two ``stat`` calls) and a fresh read only when the file
+    changed. MySQL (or a DuckDB in memory): a pooled query, its answer reused for ``ttl``
+    seconds; concurrent requests share one query.
+    """
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        probe: VersionProbe | None,
+        *,
+        ttl: float = MYSQL_VERSION_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._engine = engine
+        self._probe = probe
+        #: public so tests and operators can shorten the bound or drive time by hand
+        self.ttl = ttl
+        self.clock = clock
+        self._memo: tuple[float, int] | None = None
+        self._lock = asyncio.Lock()
+
+    async def current(self) -> int:
+        probe = self._probe
+        if probe is not None:
+            fingerprint = probe.fingerprint()
+            known = probe.lookup(fingerprint)
+            if known is not None:
+                return known
+            version = await to_thread.run_sync(self._read)
+            probe.remember(fingerprint, version)
+            return version
+        memo = self._memo
+        if memo is not None and self.clock() - memo[0] < self.ttl:
+            return memo[1]
+        async with self._lock:
+            memo = self._memo
+            if memo is not None and self.clock() - memo[0] < self.ttl:
+                return memo[1]
+            asked = self.clock()
+            version = await to_thread.run_sync(self._read)
+            self._memo = (asked, version)
+            return version
+
+    def _read(self) -> int:
+        with _connect_waiting_for_writer(self._engine) as conn:
+            return series_repository.data_version(conn)

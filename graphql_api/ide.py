@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
@@ -17,7 +18,7 @@ IDE_PAGE = "graphiql.html"
 class LocalGraphiQLRouter(GraphQLRouter[Any, Any]):
     """``GraphQLRouter`` whose browser ``GET`` serves ``<client_dist>/graphiql.html`` when the
     client is built, and Strawberry's own page otherwise. The file is looked up per request,
-    so a build made while the API runs is picked up."""
+    so a build made while the API runs is picked up. Answers are encoded by orjson."""
 
     def __init__(self, *args: Any, client_dist: Path, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -28,3 +29,10 @@ class LocalGraphiQLRouter(GraphQLRouter[Any, Any]):
             html = self.ide_page.read_text(encoding="utf-8")
             return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
         return await super().render_graphql_ide(request)
+
+    def encode_json(self, data: object) -> str:
+        """orjson: several times faster than ``json.dumps`` on long float columns (the
+        dashboard's answers are mostly those); NaN and infinities become ``null``, which
+        is what GraphQL's ``Float`` can carry. Text, not bytes: websocket messages of
+        ``graphql-transport-ws`` must be text frames, and decoding ASCII costs a copy."""
+        return orjson.dumps(data).decode()

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 Fingerprint = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
+def _stat(path: str) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -29,6 +29,7 @@ class VersionProbe:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.wal = path.with_name(path.name + ".wal")
+        self._path_str, self._wal_str = str(self.path), str(self.wal)  # no fspath per stat
         self._known: tuple[Fingerprint, int] | None = None
 
     @classmethod
@@ -39,7 +40,7 @@ class VersionProbe:
         return cls(Path(db).resolve())
 
     def fingerprint(self) -> Fingerprint:
-        return (_stat(self.path), _stat(self.wal))
+        return (_stat(self._path_str), _stat(self._wal_str))
 
     def lookup(self, fingerprint: Fingerprint) -> int | None:
         if self._known is not None and self._known[0] == fingerprint:

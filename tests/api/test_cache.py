@@ -2,6 +2,8 @@
 
 The proofs change the mart data *without* a bump (the cached answer must survive) and then
 bump (the new data must appear), on both databases with the memory cache and real Redis.
+On MySQL the version is remembered for ``MYSQL_VERSION_TTL_SECONDS`` (the documented
+staleness bound); the tests drive that clock by hand.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import redis
 import sqlalchemy as sa
 
 from graphql_api.cache import Cache, MemoryCache, RedisCache, cache_key
+from graphql_api.db import MYSQL_VERSION_TTL_SECONDS, DataVersionSource
 from graphql_api.version_probe import VersionProbe
 from models import marts
 from models.engine import make_engine
@@ -40,13 +43,17 @@ def _change_data_without_bump(url: str) -> None:
         conn.execute(
             sa.text(f"UPDATE {marts.SERIES_STATS} SET n_obs = 999 WHERE series_id = 'GDP'")
         )
-        conn.execute(sa.text(f"DELETE FROM {marts.OBSERVATIONS} WHERE series_id = 'GDP'"))
+        for table in (marts.OBSERVATIONS, marts.OBSERVATION_TRANSFORMS):
+            conn.execute(sa.text(f"DELETE FROM {table} WHERE series_id = 'GDP'"))
     engine.dispose()
 
 
 def _assert_repeat_cached_until_bump(url: str, tmp_path: Path, cache: Cache) -> None:
     seed(url)
     with api_client(url, tmp_path, cache) as client:
+        versions: DataVersionSource = client.app.state.data_versions  # type: ignore[attr-defined]
+        now = [1000.0]
+        versions.clock = lambda: now[0]
         first = client.post("/graphql", json={"query": Q})
         assert first.headers["x-cache"] == "miss"
         _change_data_without_bump(url)
@@ -58,6 +65,10 @@ def _assert_repeat_cached_until_bump(url: str, tmp_path: Path, cache: Cache) -> 
         engine = make_engine(url)
         assert bump_version(engine, "test") == 2
         engine.dispose()
+        if url.startswith("mysql"):
+            within_bound = client.post("/graphql", json={"query": Q})
+            assert within_bound.headers["x-cache"] == "hit"
+            now[0] += MYSQL_VERSION_TTL_SECONDS
         third = client.post("/graphql", json={"query": Q})
         assert third.headers["x-cache"] == "miss"
         data = third.json()["data"]
@@ -75,7 +86,13 @@ def test_redis_cache_serves_repeats_and_bump_invalidates(
     db_url: str, tmp_path: Path, redis_cache: RedisCache
 ) -> None:
     _assert_repeat_cached_until_bump(db_url, tmp_path, redis_cache)
-    keys = [k.decode() for k in redis_cache.client.scan_iter(match=redis_cache.prefix + "*")]
+    # the shared level is written after the answer is sent: wait (bounded) for both writes
+    deadline = time.monotonic() + 10
+    while True:
+        keys = [k.decode() for k in redis_cache.client.scan_iter(match=redis_cache.prefix + "*")]
+        if len(keys) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
     assert sorted(k.removeprefix(redis_cache.prefix)[:3] for k in keys) == ["v1:", "v2:"]
     assert all(0 < redis_cache.client.ttl(k) <= 60 for k in keys)
 
