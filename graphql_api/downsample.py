@@ -15,9 +15,12 @@ The rule (``keep``), for ``n`` points and a budget of ``max_points`` (at least 2
   keeps its first NULL, and a bucket of NULLs only keeps one NULL. So a line chart of the
   result breaks in every bucket where the data has a gap, and every gap at least one bucket
   long survives, as a NULL between the same neighbours (several short gaps inside one bucket
-  show as one break: that is below the chart's resolution). B is the largest count for which
-  this fits the budget: 2 B + (buckets holding both values and NULLs) <= max_points - 2, and
-  never less than (max_points - 2) // 3.
+  show as one break: that is below the chart's resolution). B must fit the budget:
+  2 B + (buckets holding both values and NULLs) <= max_points - 2. It starts at
+  min((max_points - 2) // 2, points between the ends) and, while it does not fit, becomes
+  min(B - 1, (max_points - 2 - mixed buckets) // 2): a few steps, not the largest B that
+  fits (the mixed count is not monotone in B, and scanning every B costs O(budget n)); it
+  never ends below (max_points - 2) // 3, where even all-mixed buckets fit.
 - The kept points are returned in their original order, so the result is a subsequence of
   the input: real observations, never averages.
 """
@@ -56,7 +59,8 @@ def _mixed_buckets(missing: np.ndarray, starts: np.ndarray) -> int:
 
 
 def _bucket_count(missing: np.ndarray, budget: int) -> int:
-    """The largest B with 2 B + mixed buckets <= budget; B = budget // 3 always fits."""
+    """A B with 2 B + mixed buckets <= budget, by the module docstring's steps; B = budget // 3
+    always fits."""
     buckets = min(budget // 2, missing.size)
     while buckets > 0:
         mixed = _mixed_buckets(missing, _edges(missing.size, buckets)[:-1])

@@ -245,3 +245,37 @@ def assert_columns_equal(
             if not close(g, w)
         ]
         assert not bad, f"{name}: {len(bad)} of {len(dates)} differ, e.g. {bad[:5]}"
+
+
+def min_max_per_bucket(values: pd.Series, max_points: int) -> pd.Series:
+    """The points ``maxPoints`` keeps, by the rule ``Indicator.observations`` documents, picked
+    with pandas: the first and last point; the m points between them cut (``pd.cut``) into B
+    buckets, bucket k holding positions floor(k m / B) to floor((k + 1) m / B) - 1; each
+    bucket's first lowest and first highest value and its first NULL. B starts at
+    min((max_points - 2) // 2, m); while its picks overflow the budget (2 B + buckets holding
+    both NULLs and values > max_points - 2), B becomes min(B - 1, (budget - those) // 2)."""
+    if len(values) <= max_points:
+        return values
+    inner = pd.Series(values.to_numpy(dtype=float)[1:-1])
+    m, budget = len(inner), max_points - 2
+
+    def labels(buckets: int) -> np.ndarray:
+        edges = (np.arange(buckets + 1) * m) // buckets
+        return np.asarray(pd.cut(pd.RangeIndex(m), bins=edges, right=False, labels=False))
+
+    def mixed(buckets: int) -> int:
+        nulls = inner.isna().groupby(labels(buckets)).agg(["sum", "size"])
+        return int(((nulls["sum"] > 0) & (nulls["sum"] < nulls["size"])).sum())
+
+    buckets = min(budget // 2, m)
+    while buckets > 0 and 2 * buckets + mixed(buckets) > budget:
+        buckets = max(0, min(buckets - 1, (budget - mixed(buckets)) // 2))
+    picked = {0, len(values) - 1}
+    if buckets:
+        for _, group in inner.groupby(labels(buckets)):
+            present = group.dropna()
+            if len(present):
+                picked |= {int(present.idxmin()) + 1, int(present.idxmax()) + 1}
+            if group.isna().any():
+                picked.add(int(group.index[group.isna()][0]) + 1)
+    return values.iloc[sorted(picked)]

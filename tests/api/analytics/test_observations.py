@@ -16,6 +16,7 @@ from tests.support.analytics import (
     assert_columns_equal,
     fred_units,
     index_base,
+    min_max_per_bucket,
     observed,
     resample,
     window,
@@ -24,7 +25,12 @@ from tests.support.api_data import gql
 
 TRANSFORMS = [t.name for t in Transform]
 #: native frequency code and year-ago rule of each series (mart_observation_transforms')
-NATIVE = {"DGS10": ("D", "365d"), "CPIAUCSL": ("M", "12m"), "MORTGAGE30US": ("W", "364d")}
+NATIVE = {
+    "DGS10": ("D", "365d"),
+    "CPIAUCSL": ("M", "12m"),
+    "MORTGAGE30US": ("W", "364d"),
+    "GDP": ("Q", "12m"),
+}
 AGGREGATIONS = {"AVG": "avg", "SUM": "sum", "EOP": "eop"}
 CODES = {"WEEKLY": "W", "MONTHLY": "M", "QUARTERLY": "Q", "ANNUAL": "A"}
 
@@ -63,6 +69,7 @@ def check(got: dict[str, list], want: pd.Series) -> None:
         ("DGS10", date(2008, 6, 1), date(2012, 12, 31)),
         ("CPIAUCSL", None, None),
         ("MORTGAGE30US", date(2019, 1, 1), None),
+        ("GDP", date(1990, 1, 1), date(2019, 12, 31)),
     ],
 )
 def test_every_transform_matches_pandas_over_the_whole_history(
@@ -115,41 +122,50 @@ def test_aggregations_match_pandas_resampling(
 
 
 @pytest.mark.parametrize(
-    ("sid", "frequency", "aggregation", "transforms", "start"),
+    ("sid", "frequency", "start"),
     [
-        ("DGS10", "MONTHLY", "AVG", TRANSFORMS, date(2005, 1, 1)),
-        ("DGS10", "WEEKLY", "EOP", ["CH1", "PC1", "PCA", "CCA"], date(2018, 1, 1)),
-        ("CPIAUCSL", "QUARTERLY", "AVG", TRANSFORMS, None),
-        ("MORTGAGE30US", "ANNUAL", "SUM", ["PCH", "PC1", "ZSCORE", "INDEX100"], None),
+        ("DGS10", "WEEKLY", date(2018, 1, 1)),
+        ("DGS10", "MONTHLY", date(2005, 1, 1)),
+        ("DGS10", "QUARTERLY", None),
+        ("DGS10", "ANNUAL", None),
+        ("MORTGAGE30US", "MONTHLY", None),
+        ("MORTGAGE30US", "QUARTERLY", date(2000, 1, 1)),
+        ("MORTGAGE30US", "ANNUAL", None),
+        ("CPIAUCSL", "QUARTERLY", None),
+        ("CPIAUCSL", "ANNUAL", date(1990, 1, 1)),
+        ("GDP", "ANNUAL", None),
     ],
 )
-def test_transform_of_an_aggregation_matches_pandas(
+def test_every_transform_of_every_aggregation_matches_pandas(
     analytics_client: TestClient,
     marts: AnalyticsMarts,
     sid: str,
     frequency: str,
-    aggregation: str,
-    transforms: list[str],
     start: date | None,
 ) -> None:
-    """Aggregate first, then FRED's units at the target frequency (n periods per year, a
-    year ago 12 months or 52 weeks back), INDEX100 against the native index's base."""
+    """Every transform x aggregation to every frequency coarser than the series' own (the
+    combinations no mart holds, computed by the API): aggregate first, then FRED's units at
+    the target frequency (n periods per year, a year ago 12 months or 52 weeks back), over the
+    aggregated whole history, INDEX100 against the native index's base. One request each."""
     fields = {
-        t: f"transform: {t}, frequency: {frequency}, aggregation: {aggregation}" for t in transforms
+        f"{t}_{agg}": f"transform: {t}, frequency: {frequency}, aggregation: {agg}"
+        for t in TRANSFORMS
+        for agg in AGGREGATIONS
     }
     found = fetch(analytics_client, sid, fields, start, None)
     code = CODES[frequency]
-    aggregated = resample(marts.series[sid], code, AGGREGATIONS[aggregation])
     base = index_base(marts.series[sid])
-    for name in transforms:
-        want = fred_units(
-            aggregated,
-            name,
-            per_year=PER_YEAR[code],
-            year_back="364d" if code == "W" else "12m",
-            index_base=base,
-        )
-        check(found[name], window(want, start, None))
+    for agg, how in AGGREGATIONS.items():
+        aggregated = resample(marts.series[sid], code, how)
+        for name in TRANSFORMS:
+            want = fred_units(
+                aggregated,
+                name,
+                per_year=PER_YEAR[code],
+                year_back="364d" if code == "W" else "12m",
+                index_base=base,
+            )
+            check(found[f"{name}_{agg}"], window(want, start, None))
 
 
 def test_native_frequency_means_no_aggregation(analytics_client: TestClient) -> None:
@@ -198,3 +214,32 @@ def test_max_points_applies_after_a_transform_of_an_aggregation(
     assert max(v for v in chart["values"] if v is not None) == max(
         v for v in full["values"] if v is not None
     )
+
+
+@pytest.mark.parametrize(
+    ("sid", "args", "max_points"),
+    [
+        ("DGS10", "", 1400),
+        ("DGS10", "transform: PC1", 1000),
+        ("DGS10", "transform: PC1, frequency: WEEKLY", 200),
+        ("MORTGAGE30US", "transform: CHG, frequency: MONTHLY, aggregation: EOP", 97),
+        ("CPIAUCSL", "transform: PCA", 7),
+    ],
+)
+def test_max_points_keeps_what_pandas_picks_per_bucket(
+    analytics_client: TestClient, sid: str, args: str, max_points: int
+) -> None:
+    """The downsampled series is exactly the points the documented rule picks (pandas
+    ``cut``/``groupby`` over the full answer, itself checked against pandas above), with and
+    without NULLs (a year-ago change has a year of them at the start)."""
+    sep = ", " if args else ""
+    fields = {"full": args or "transform: LEVEL", "chart": f"{args}{sep}maxPoints: {max_points}"}
+    found = fetch(analytics_client, sid, fields, None, None)
+    full = pd.Series(
+        [float("nan") if v is None else v for v in found["full"]["values"]],
+        index=pd.to_datetime(found["full"]["dates"]),
+    )
+    assert len(full) > max_points
+    want = min_max_per_bucket(full, max_points)
+    check(found["chart"], want)
+    assert len(found["chart"]["dates"]) <= max_points
