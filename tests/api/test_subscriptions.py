@@ -126,13 +126,16 @@ def test_ids_filter_skips_updates_that_touch_none_of_them(
     db_url: str, data: object, tmp_path: Path
 ) -> None:
     settings = _settings(db_url, tmp_path)
-    with _served(settings) as (base, feed), GraphQLWS.connect(base) as ws:
-        op = ws.subscribe(DATA_UPDATED, {"ids": ["DGS10"]})
-        _ready(feed)
-        _bump(db_url, settings, ["GDP"])
-        touching = _bump(db_url, settings, ["DGS10", "DGS2"])
-        everything = _bump(db_url, settings, None)
-        updates = [ws.next_data(op)["dataUpdated"] for _ in range(2)]
+    with _served(settings) as (base, feed):
+        with GraphQLWS.connect(base) as ws:
+            op = ws.subscribe(DATA_UPDATED, {"ids": ["DGS10"]})
+            _ready(feed)
+            _bump(db_url, settings, ["GDP"])
+            touching = _bump(db_url, settings, ["DGS10", "DGS2"])
+            everything = _bump(db_url, settings, None)
+            updates = [ws.next_data(op)["dataUpdated"] for _ in range(2)]
+        # a client that closes its socket without completing leaves no subscriber behind
+        wait_until(lambda: feed.subscriber_count == 0, "the closed socket's subscription to go")
 
     assert [(u["version"], u["seriesIds"]) for u in updates] == [
         (touching, ["DGS10", "DGS2"]),
