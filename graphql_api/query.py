@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -15,11 +16,22 @@ from graphql_api.services.correlations import correlation
 from graphql_api.services.indicators import get_indicator, list_indicators
 from graphql_api.terms import CorrelationBasis
 from graphql_api.types.correlations import Correlation
-from graphql_api.types.indicators import Indicator
+from graphql_api.types.indicators import END, START, Indicator
 from graphql_api.types.trends import Trend
 
+IDS = "FRED series ids, e.g. `DGS10`; null: every indicator."
+CORRELATION_IDS = "2 to 20 FRED series ids; the matrix rows and columns follow their order."
+BASIS = "How two series' values are paired (see CorrelationBasis)."
 
-@strawberry.type
+
+@strawberry.type(
+    description=(
+        "Read entry points: indicators (metadata, observations in any units, aggregation, "
+        "technicals, candles, statistics, forecast, trend), market movers, correlations and "
+        "the data version. Many indicators in one request cost one SQL statement per mart "
+        "and distinct set of arguments, however many there are."
+    )
+)
 class Query:
     @strawberry.field(
         description=(
@@ -28,7 +40,9 @@ class Query:
         )
     )
     async def indicators(
-        self, info: Info, ids: list[strawberry.ID] | None = None
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID] | None, strawberry.argument(description=IDS)] = None,
     ) -> list[Indicator]:
         ctx = info.context
         if ids is None:
@@ -37,7 +51,11 @@ class Query:
         return [as_api(Indicator, m) for m in found]
 
     @strawberry.field(description="One indicator; NOT_FOUND error for an unknown id.")
-    async def indicator(self, info: Info, id: strawberry.ID) -> Indicator:
+    async def indicator(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="FRED series id.")],
+    ) -> Indicator:
         return as_api(Indicator, await get_indicator(info.context.loaders, id))
 
     @strawberry.field(
@@ -51,10 +69,12 @@ class Query:
     async def correlation(
         self,
         info: Info,
-        ids: list[strawberry.ID],
-        start: date | None = None,
-        end: date | None = None,
-        basis: CorrelationBasis = CorrelationBasis.MONTHLY,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description=CORRELATION_IDS)],
+        start: Annotated[date | None, strawberry.argument(description=START)] = None,
+        end: Annotated[date | None, strawberry.argument(description=END)] = None,
+        basis: Annotated[
+            CorrelationBasis, strawberry.argument(description=BASIS)
+        ] = CorrelationBasis.MONTHLY,
     ) -> Correlation:
         found = await correlation(info.context.loaders, ids, start, end, basis)
         return as_api(Correlation, found)
@@ -66,7 +86,11 @@ class Query:
             "NOT_FOUND for an unknown id."
         )
     )
-    async def trends(self, info: Info, ids: list[strawberry.ID] | None = None) -> list[Trend]:
+    async def trends(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID] | None, strawberry.argument(description=IDS)] = None,
+    ) -> list[Trend]:
         ctx = info.context
         return [as_api(Trend, t) for t in await trend_service.trends(ctx.db, ctx.loaders, ids)]
 

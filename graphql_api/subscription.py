@@ -64,7 +64,9 @@ def as_update(bump: VersionBump) -> DataUpdate:
     return DataUpdate(version=bump.version, series_ids=ids, at=bump.at)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live pushes over graphql-transport-ws on `/graphql` (see dataUpdated)."
+)
 class Subscription:
     @strawberry.subscription(description=DATA_UPDATED)
     async def data_updated(

@@ -3,16 +3,19 @@ forecast. Each route calls the service function the GraphQL resolver of the same
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass
+from strawberry.types import get_object_definition
 
 from graphql_api.deps import DBDep, LoadersDep
 from graphql_api.errors import NotFoundError
 from graphql_api.records import as_api
+from graphql_api.rest.models import rest_model
 from graphql_api.rest.params import (
     AggregationParam,
     End,
@@ -25,24 +28,25 @@ from graphql_api.rest.params import (
 from graphql_api.rest_errors import ERRORS
 from graphql_api.services import forecasts, indicators
 from graphql_api.terms import Aggregation, Transform
-from models.series_repository import SeriesMeta
+from graphql_api.types.indicators import Indicator, Stats
+from models.series_repository import SeriesMeta, SeriesStats
 
 router = APIRouter(tags=["indicators"])
 
-#: What each ``SeriesMeta`` field means, for OpenAPI (a test keeps the keys equal to the fields).
+#: What each ``SeriesMeta`` field means, for OpenAPI: GraphQL's ``Indicator`` descriptions (one
+#: text per field), plus ``last_ingested_at``, which only REST serves.
 INDICATOR_FIELDS: dict[str, str] = {
-    "id": "FRED series id, for example `DGS10`.",
-    "title": "FRED's title of the series.",
-    "units": "Units of the values, for example `Percent`.",
-    "units_short": "Abbreviated units, for example `%`.",
-    "frequency": "FRED's frequency name, for example `Daily`.",
-    "frequency_short": "FRED's frequency code, for example `D`.",
-    "seasonal_adjustment": "For example `Not Seasonally Adjusted`.",
-    "first_date": "Date of the first observation; null when the series has none.",
-    "last_date": "Date of the last observation; null when the series has none.",
-    "observation_count": "Number of observations with a value.",
+    **{
+        f.python_name: f.description or ""
+        for f in get_object_definition(Indicator, strict=True).fields
+        if f.python_name in {m.name for m in dataclasses.fields(SeriesMeta)}
+    },
     "last_ingested_at": "When the pipeline last wrote the series (ISO 8601, UTC offset).",
 }
+if not all(INDICATOR_FIELDS.values()) or len(INDICATOR_FIELDS) != len(
+    dataclasses.fields(SeriesMeta)
+):
+    raise LookupError("every SeriesMeta field needs a description (GraphQL's Indicator or here)")
 
 
 def _describe(schema: dict[str, Any]) -> None:
@@ -70,18 +74,9 @@ class ObservationsOut(BaseModel):
     values: list[float | None] = Field(description="Value per date; null where FRED has none.")
 
 
-class StatsOut(BaseModel):
-    """Sample statistics of the observations with a value inside the window."""
-
-    id: str = Field(description="FRED series id.")
-    count: int = Field(description="Observations with a value in the window.")
-    mean: float | None = Field(description="Arithmetic mean; null without observations.")
-    variance: float | None = Field(description="Sample variance (n - 1); null below 2.")
-    stddev: float | None = Field(description="Sample standard deviation (n - 1); null below 2.")
-    min: float | None = Field(description="Smallest value.")
-    max: float | None = Field(description="Largest value.")
-    start: date | None = Field(description="First observation date in the window.")
-    end: date | None = Field(description="Last observation date in the window.")
+StatsOut = rest_model(
+    "StatsOut", SeriesStats, Stats, extra={"id": (str, "FRED series id, for example `DGS10`.")}
+)
 
 
 class ForecastOut(BaseModel):
@@ -112,11 +107,12 @@ async def get_indicator(series_id: SeriesId, loaders: LoadersDep) -> IndicatorOu
 @router.get(
     "/indicators/{series_id}/stats",
     summary="Sample statistics inside a window (full history when open)",
+    response_model=StatsOut,
     responses=ERRORS,
 )
 async def get_stats(
     series_id: SeriesId, loaders: LoadersDep, start: Start = None, end: End = None
-) -> StatsOut:
+) -> Any:
     await indicators.get_indicator(loaders, series_id)
     return as_api(StatsOut, await indicators.stats(loaders, series_id, start, end), id=series_id)
 

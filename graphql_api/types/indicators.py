@@ -43,10 +43,14 @@ period with a value on or before the period start minus 12 months (364 days for 
 n = 52, 12, 4 or 1 periods per year; ZSCORE and MINMAX over the aggregated history; INDEX100
 against the native index's base observation.
 
-`maxPoints` downsamples for a chart, by min/max per bucket: the first and last points are
-kept, and the points between them are split into buckets of consecutive points that each keep
-their lowest and highest value (and their first null, so every gap at least one bucket long
-stays a null). The result is at most maxPoints real observations in date order."""
+`maxPoints` downsamples for a chart, by min/max per bucket (in the API, after the transform
+and the aggregation): the first and the last point are kept; the m points between them are cut
+into B buckets, bucket k (from 0) holding positions floor(k m / B) to floor((k + 1) m / B) - 1,
+and each bucket keeps its first lowest value, its first highest value and its first null (so
+every gap at least one bucket long stays a null). B starts at min((maxPoints - 2) / 2, m)
+(rounded down); while 2 B plus the number of buckets holding both values and nulls exceeds
+maxPoints - 2, B becomes min(B - 1, (maxPoints - 2 - that number) / 2). The result is a
+subsequence of the series: at most maxPoints real points in date order, never averages."""
 
 
 @strawberry.type(description="A time series as parallel columns, ordered by date.")
@@ -61,12 +65,14 @@ class Series:
 
 @strawberry.type(description="Sample statistics of the observations inside a window.")
 class Stats:
-    count: int
-    mean: float | None
-    variance: float | None
-    stddev: float | None
-    min: float | None
-    max: float | None
+    count: int = strawberry.field(description="Observations (dates with a value) in the window.")
+    mean: float | None = strawberry.field(description="Arithmetic mean; null without observations.")
+    variance: float | None = strawberry.field(description="Sample variance (n - 1); null below 2.")
+    stddev: float | None = strawberry.field(
+        description="Sample standard deviation (n - 1); null below 2 observations."
+    )
+    min: float | None = strawberry.field(description="Smallest value; null without observations.")
+    max: float | None = strawberry.field(description="Largest value; null without observations.")
     start: date | None = strawberry.field(description="First observation date in the window.")
     end: date | None = strawberry.field(description="Last observation date in the window.")
 
@@ -75,7 +81,30 @@ class Stats:
 class Indicator(SeriesMeta):
     """The fields are ``SeriesMeta``'s (shared with REST's ``IndicatorOut``)."""
 
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="FRED series id, e.g. `DGS10`.")
+    title: str = strawberry.field(description="FRED's title of the series.")
+    units: str = strawberry.field(
+        description="Units of the stored values (LEVEL), as FRED names them, e.g. `Percent`."
+    )
+    units_short: str = strawberry.field(description="FRED's short form of `units`, e.g. `%`.")
+    frequency: str = strawberry.field(
+        description="Native frequency as FRED names it, e.g. `Daily`, `Monthly`."
+    )
+    frequency_short: str = strawberry.field(
+        description="FRED's code of the native frequency: D, W, BW, M, Q, SA or A."
+    )
+    seasonal_adjustment: str = strawberry.field(
+        description="FRED's seasonal adjustment, e.g. `Not Seasonally Adjusted`."
+    )
+    first_date: date | None = strawberry.field(
+        description="Earliest observation date (latest vintage); null without observations."
+    )
+    last_date: date | None = strawberry.field(
+        description="Latest observation date (latest vintage); null without observations."
+    )
+    observation_count: int = strawberry.field(
+        description="Observations: dates with a value at the latest vintage (0 without any)."
+    )
     last_ingested_at: strawberry.Private[datetime | None]  # REST only, for now
 
     @strawberry.field(description=OBSERVATIONS_DESCRIPTION)
@@ -158,8 +187,18 @@ class Indicator(SeriesMeta):
         rows = await indicators.window_stats(info.context.loaders, self.id)
         return [as_api(WindowStats, row) for row in rows]
 
-    @strawberry.field(description="Sample statistics inside [start, end]; full history if open.")
-    async def stats(self, info: Info, start: date | None = None, end: date | None = None) -> Stats:
+    @strawberry.field(
+        description=(
+            "Sample statistics inside [start, end]; with both open, the whole history "
+            "(mart_series_stats), otherwise computed in SQL over mart_observations' window."
+        )
+    )
+    async def stats(
+        self,
+        info: Info,
+        start: Annotated[date | None, strawberry.argument(description=START)] = None,
+        end: Annotated[date | None, strawberry.argument(description=END)] = None,
+    ) -> Stats:
         return as_api(Stats, await indicators.stats(info.context.loaders, self.id, start, end))
 
     @strawberry.field(description="Null when no successful forecast covers the series.")
