@@ -28,7 +28,7 @@ from graphql_api.loaders import make_loaders
 from graphql_api.services import correlations
 from graphql_api.terms import CorrelationBasis
 from models import correlation_repository, marts
-from tests.support.api_data import api_client, gql
+from tests.support.api_data import DASHBOARD_QUERY, api_client, gql
 from tests.support.dbt import RealMarts
 
 AGREEMENT = 1e-12
@@ -301,3 +301,27 @@ def test_correlation_maths_runs_off_the_event_loop(
 def test_correlation_rejects_bad_ids(client: TestClient, ids: list[str], code: str) -> None:
     body = gql(client, QUERY, {"ids": ids})
     assert body["errors"][0]["extensions"]["code"] == code
+
+
+def test_dashboard_query_answers_every_field_in_one_request(
+    client: TestClient, real_marts: RealMarts
+) -> None:
+    """The README's one request for three indicators: no error, every part filled from the
+    marts (no forecast run here, so ``forecast`` is null), the correlation from the same
+    request equal to a separate one."""
+    body = gql(client, DASHBOARD_QUERY)
+    assert "errors" not in body, body["errors"]
+    found = body["data"]
+    assert [i["id"] for i in found["indicators"]] == ["DGS10", "DGS2", "SP500"]
+    for indicator in found["indicators"]:
+        assert 0 < len(indicator["level"]["dates"]) <= 120
+        for part in ("yearOnYear", "technicals", "candles"):
+            assert indicator[part]["dates"], (indicator["id"], part)
+        assert indicator["yearOnYear"]["dates"][0] == "2025-06-01"
+        assert (
+            indicator["trend"]["latestDate"]
+            == real_marts.series[indicator["id"]].dropna().index[-1].isoformat()
+        )
+        assert indicator["forecast"] is None
+    alone = _correlate(client, ids=["DGS10", "DGS2", "SP500"], start="2015-01-01")
+    assert found["correlation"]["matrix"] == alone["matrix"]
