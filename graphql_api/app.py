@@ -69,7 +69,9 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         SharedResponses.like(app.state.cache) if isinstance(app.state.cache, RedisCache) else None
     )
     app.state.work_log = WorkLog()
-    app.state.data_versions = DataVersionSource(engine, app.state.version_probe)
+    app.state.data_versions = DataVersionSource(
+        engine, app.state.version_probe, heard=lambda: feed.latest
+    )
     # add_middleware wraps what is there, so a request meets these in reverse order:
     # request id -> compression -> response cache (hits end here) -> cancel on disconnect.
     app.add_middleware(CancelOnDisconnect, work_log=app.state.work_log)

@@ -110,7 +110,7 @@ class RequestDB:
 
 #: on MySQL the response cache's data version is remembered this long, so a cache hit costs
 #: no database round trip; it is also how long after a bump a hit can still be the previous
-#: version's answer (the staleness bound). ``bench/api_wrk.py --mysql`` measures both ways.
+#: version's answer (the staleness bound), unless this process heard of the bump first.
 MYSQL_VERSION_TTL_SECONDS = 1.0
 
 
@@ -129,9 +129,14 @@ class DataVersionSource:
         *,
         ttl: float = MYSQL_VERSION_TTL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        heard: Callable[[], int | None] = lambda: None,
     ) -> None:
         self._engine = engine
         self._probe = probe
+        #: the newest version this process was told about (``VersionFeed.latest``): a memo
+        #: older than that is stale at once, so a client refetching on a ``dataUpdated``
+        #: push never gets the previous version's cached answer
+        self._heard = heard
         #: public so tests and operators can shorten the bound or drive time by hand
         self.ttl = ttl
         self.clock = clock
@@ -149,16 +154,22 @@ class DataVersionSource:
             probe.remember(fingerprint, version)
             return version
         memo = self._memo
-        if memo is not None and self.clock() - memo[0] < self.ttl:
+        if memo is not None and self._fresh(memo):
             return memo[1]
         async with self._lock:
             memo = self._memo
-            if memo is not None and self.clock() - memo[0] < self.ttl:
+            if memo is not None and self._fresh(memo):
                 return memo[1]
             asked = self.clock()
             version = await to_thread.run_sync(self._read)
             self._memo = (asked, version)
             return version
+
+    def _fresh(self, memo: tuple[float, int]) -> bool:
+        if self.clock() - memo[0] >= self.ttl:
+            return False
+        heard = self._heard()
+        return heard is None or heard <= memo[1]
 
     def _read(self) -> int:
         with _connect_waiting_for_writer(self._engine) as conn:

@@ -16,15 +16,20 @@ from pathlib import Path
 import pytest
 import redis
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
+from graphql_api.app import create_app
 from graphql_api.cache import Cache, MemoryCache, RedisCache, cache_key
 from graphql_api.db import MYSQL_VERSION_TTL_SECONDS, DataVersionSource
 from graphql_api.version_probe import VersionProbe
 from models import marts
 from models.engine import make_engine
 from models.migrate import upgrade
+from models.settings import load_settings
 from models.versioning import bump_version
 from tests.support.api_data import api_client, seed
+from tests.support.databases import MYSQL_URL, fresh_database
+from tests.support.graphql_ws import private_channel
 
 Q = '{ dataVersion indicator(id: "GDP") { stats { count } observations { values } } }'
 
@@ -179,3 +184,52 @@ def test_duckdb_version_probe_notices_a_bump(tmp_path: Path) -> None:
 def test_version_probe_only_for_duckdb_files(tmp_path: Path) -> None:
     assert VersionProbe.for_engine(make_engine("duckdb:///:memory:")) is None
     assert VersionProbe.for_engine(make_engine("mysql+pymysql://u@127.0.0.1:1/db")) is None
+
+
+@pytest.fixture
+def mysql_db_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated MariaDB database (the version memo exists on MySQL only)."""
+    if not MYSQL_URL:
+        pytest.skip("FREDPIPE_TEST_MYSQL_URL is not set")
+    with fresh_database("mysql", tmp_path) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.mark.mysql
+def test_a_bump_heard_through_redis_is_never_answered_stale(
+    mysql_db_url: str, tmp_path: Path, redis_url: str
+) -> None:
+    """On MySQL the version is remembered for a second, but a bump this process was told
+    about (the same message that pushes ``dataUpdated``) ends the memo at once: a client
+    refetching on the push gets the new data, not the cached answer."""
+    db_url = mysql_db_url
+    seed(db_url)
+    settings = load_settings(
+        database_url=db_url,
+        redis_url=redis_url,
+        version_channel=private_channel(),
+        client_dist_dir=tmp_path / "no-client",
+    )
+    app = create_app(settings)
+    with TestClient(app) as client:
+        versions: DataVersionSource = app.state.data_versions
+        now = [1000.0]
+        versions.clock = lambda: now[0]  # the memo's second never runs out by itself
+        assert client.post("/graphql", json={"query": Q}).headers["x-cache"] == "miss"
+        _change_data_without_bump(db_url)
+        assert client.post("/graphql", json={"query": Q}).headers["x-cache"] == "hit"
+        engine = make_engine(db_url)
+        assert bump_version(engine, "test", settings=settings) == 2  # published on Redis
+        engine.dispose()
+        deadline = time.monotonic() + 10
+        while app.state.version_feed.latest != 2:
+            assert time.monotonic() < deadline, "the bump never reached the API's feed"
+            time.sleep(0.02)
+        fresh = client.post("/graphql", json={"query": Q})
+        assert fresh.headers["x-cache"] == "miss"
+        data = fresh.json()["data"]
+        assert data["dataVersion"] == 2
+        assert data["indicator"]["stats"]["count"] == 999
