@@ -6,6 +6,7 @@ forecast in a request are one statement, their backtest windows another.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -36,7 +37,22 @@ CorrelationKey = tuple[tuple[str, ...], date | None, date | None, str]
 ColumnWindowKey = tuple[str, str, date | None, date | None]
 #: (series id, frequency code, aggregation column, window start, window end)
 ResampleKey = tuple[str, str, str, date | None, date | None]
+K = TypeVar("K")
 V = TypeVar("V")
+
+
+class SharedLoader(DataLoader[K, V]):
+    """A ``DataLoader`` whose loads survive one of their awaiters being cancelled.
+
+    Fields of one request share a loader's futures (``trend`` and ``trends`` ask for the same
+    row). When a field fails and nulls its parent, graphql-core cancels the parent's pending
+    siblings; an awaiter cancelled while it awaits a shared future would cancel that future
+    too, and every other field awaiting it would see ``CancelledError`` and end the request
+    with a 500. Each caller therefore awaits a shield of the shared future.
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
 
 
 @dataclass
@@ -166,28 +182,30 @@ def make_loaders(db: RequestDB) -> Loaders:
         return [rows.get(k, []) for k in keys]
 
     return Loaders(
-        meta=DataLoader(load_fn=load_meta),
-        observations=DataLoader(
+        meta=SharedLoader(load_fn=load_meta),
+        observations=SharedLoader(
             load_fn=_by_window(db, series_repository.observations, SeriesColumns)
         ),
-        stats=DataLoader(load_fn=_by_window(db, _stats, lambda: SeriesStats(count=0))),
-        forecast=DataLoader(load_fn=load_forecast),
-        candidates=DataLoader(load_fn=load_candidates),
-        backtests=DataLoader(load_fn=load_backtests),
-        correlation_inputs=DataLoader(load_fn=_correlation_inputs(db)),
-        trend=DataLoader(load_fn=load_trend),
-        transforms=DataLoader(
+        stats=SharedLoader(load_fn=_by_window(db, _stats, lambda: SeriesStats(count=0))),
+        forecast=SharedLoader(load_fn=load_forecast),
+        candidates=SharedLoader(load_fn=load_candidates),
+        backtests=SharedLoader(load_fn=load_backtests),
+        correlation_inputs=SharedLoader(load_fn=_correlation_inputs(db)),
+        trend=SharedLoader(load_fn=load_trend),
+        transforms=SharedLoader(
             load_fn=_by_arguments(db, analytics_repository.transformed, SeriesColumns)
         ),
-        resampled=DataLoader(
+        resampled=SharedLoader(
             load_fn=_by_arguments(db, analytics_repository.resampled, SeriesColumns)
         ),
-        index_bases=DataLoader(load_fn=_by_ids(db, analytics_repository.index_bases, _no_base)),
-        technicals=DataLoader(
+        index_bases=SharedLoader(load_fn=_by_ids(db, analytics_repository.index_bases, _no_base)),
+        technicals=SharedLoader(
             load_fn=_by_arguments(db, analytics_repository.technicals, TechnicalColumns)
         ),
-        candles=DataLoader(load_fn=_by_arguments(db, analytics_repository.candles, CandleColumns)),
-        window_stats=DataLoader(
+        candles=SharedLoader(
+            load_fn=_by_arguments(db, analytics_repository.candles, CandleColumns)
+        ),
+        window_stats=SharedLoader(
             load_fn=_by_ids(db, analytics_repository.window_stats, _no_windows)
         ),
     )

@@ -134,3 +134,23 @@ def test_indicator_trends_batch_into_one_statement(real_marts: RealMarts) -> Non
     engine.dispose()
     assert sorted(found) == ids and all(v is not None for v in found.values())
     assert len([s for s in seen if "select" in s.lower()]) == 1, seen
+
+
+def test_a_failing_field_leaves_the_shared_trend_load_to_the_others(
+    client: TestClient, real_marts: RealMarts
+) -> None:
+    """``technicals`` of a monthly series fails and nulls its indicator; graphql-core then
+    cancels that indicator's pending ``trend``, which shares a load with ``trends``. The
+    request must still answer 200 with the field's own error, not end in a 500."""
+    monthly = next(sid for sid, freq in real_marts.frequency.items() if freq == "M")
+    daily = next(sid for sid, freq in real_marts.frequency.items() if freq == "D")
+    query = (
+        f'{{ a: indicator(id: "{monthly}") {{ technicals {{ dates sma20 }}'
+        " trend { latestValue } }"
+        f' trends(ids: ["{monthly}", "{daily}"]) {{ id latestValue }} }}'
+    )
+    response = client.post("/graphql", json={"query": query})
+    assert response.status_code == 200, response.text
+    errors = response.json()["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"], errors
+    assert errors[0]["path"] == ["a", "technicals"]
