@@ -1,4 +1,4 @@
-"""Median latency of the README's example GraphQL query against a running fredpipe API.
+"""Median latency of the README's example GraphQL request against a running fredpipe API.
 
     .venv/bin/python bench/api_latency.py http://127.0.0.1:8000 [requests]
 
@@ -14,13 +14,9 @@ import time
 
 import httpx
 
-QUERY = """{ indicators { id title units frequency }
-  indicator(id: "DGS10") {
-    observations(start: "2020-01-01", end: "2020-12-31") { dates values }
-    stats(start: "2020-01-01", end: "2020-12-31") { count mean variance stddev min max }
-    forecast { dates mean lower80 upper80 lower95 upper95 }
-  }
-  correlation(ids: ["DGS10", "DGS2"], start: "2015-01-01", end: "2020-12-31") { ids matrix } }"""
+from bench.readme import example_query
+
+QUERY = example_query()
 
 
 def _time(client: httpx.Client, url: str, query: str) -> float:

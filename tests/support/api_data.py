@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from bench.readme import example_query
 from graphql_api.app import create_app
 from graphql_api.cache import Cache, MemoryCache
 from models import marts
@@ -222,20 +223,7 @@ EXAMPLE_QUERY = """
     ids matrix } }
 """
 
-#: The dashboard request (README, "Asking questions"): three daily indicators' downsampled levels,
-#: monthly year-on-year changes, technicals, candles, trend and forecast, and their correlation.
-DASHBOARD_QUERY = """
-query Dashboard($ids: [ID!]! = ["DGS10", "DGS2", "SP500"], $start: Date = "2025-06-01") {
-  indicators(ids: $ids) {
-    id title units frequency
-    level: observations(start: $start, maxPoints: 120) { dates values }
-    yearOnYear: observations(start: $start, transform: PC1, frequency: MONTHLY) { dates values }
-    technicals(start: $start) {
-      dates sma20 sma50 sma200 volatility21 bollingerUpper bollingerLower }
-    candles(frequency: MONTHLY, start: $start) { dates open high low close }
-    trend { latestDate latestValue change1d change1m change1y pctChange1y high52w low52w zscore1y }
-    forecast { model dates mean lower80 upper80 lower95 upper95 }
-  }
-  correlation(ids: $ids, start: "2015-01-01") { ids basis matrix counts windows }
-}
-"""
+#: The dashboard request of the README's "Asking questions": three daily indicators'
+#: downsampled levels, monthly year-on-year changes, technicals, candles, trend and forecast,
+#: and their correlation (read from the README, its one home).
+DASHBOARD_QUERY = example_query()
