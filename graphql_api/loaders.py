@@ -144,18 +144,26 @@ def _stats(
 def _correlation_inputs(
     db: RequestDB,
 ) -> Callable[[list[CorrelationKey]], Awaitable[list[CorrelationInputs]]]:
-    """Every correlation of a request that shares a window and basis (100 aliases, say) is
-    read once, for the union of their ids: two statements, however many series and pairs."""
+    """Every correlation of a request on one basis (100 aliases over as many windows, say) is
+    read once, for the union of their ids over a window covering all of theirs, and each is
+    cut from it (``correlation_repository.within``): two statements per basis, however many
+    series, pairs and windows."""
 
     async def load(keys: list[CorrelationKey]) -> list[CorrelationInputs]:
-        groups: dict[tuple[date | None, date | None, str], set[str]] = {}
-        for ids, start, end, basis in keys:
-            groups.setdefault((start, end, basis), set()).update(ids)
-        found = {
-            window: await db.run(correlation_repository.correlation_inputs, sorted(ids), *window)
-            for window, ids in groups.items()
-        }
-        return [found[(start, end, basis)] for _, start, end, basis in keys]
+        groups: dict[str, list[CorrelationKey]] = {}
+        for key in keys:
+            groups.setdefault(key[3], []).append(key)
+        read: dict[str, CorrelationInputs] = {}
+        for basis, group in groups.items():
+            ids = sorted({sid for key in group for sid in key[0]})
+            start, end = correlation_repository.covering((k[1], k[2]) for k in group)
+            read[basis] = await db.run(
+                correlation_repository.correlation_inputs, ids, start, end, basis
+            )
+        return [
+            correlation_repository.within(read[basis], ids, start, end)
+            for ids, start, end, basis in keys
+        ]
 
     return load
 

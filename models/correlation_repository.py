@@ -14,6 +14,7 @@ statement.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -189,3 +190,36 @@ def correlation_inputs(
     if basis == DAILY:
         return CorrelationInputs(daily_values(conn, ids, start, end), {})
     raise ValueError(f"unknown correlation basis {basis!r}")
+
+
+def covering(windows: Iterable[tuple[date | None, date | None]]) -> tuple[date | None, date | None]:
+    """The smallest window holding every one of ``windows`` (None = open)."""
+    starts, ends = zip(*windows, strict=True)
+    start = None if any(s is None for s in starts) else min(s for s in starts if s is not None)
+    end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+    return start, end
+
+
+def within(
+    inputs: CorrelationInputs, ids: Sequence[str], start: date | None, end: date | None
+) -> CorrelationInputs:
+    """The inputs ``correlation_inputs(ids, start, end)`` would read, cut from inputs read for
+    more ids over a window covering [start, end]: a point belongs to a window by its date
+    (a month's start on the monthly basis, the observation date on the daily one) in both, so
+    the cut is exact; a series left without points has no entry, as in a direct read."""
+    wanted = set(ids)
+    points: dict[str, SeriesColumns] = {}
+    for sid in ids:
+        cols = inputs.points.get(sid)
+        if cols is None:
+            continue
+        lo = 0 if start is None else bisect_left(cols.dates, start)
+        hi = len(cols.dates) if end is None else bisect_right(cols.dates, end)
+        if hi > lo:
+            points[sid] = SeriesColumns(cols.dates[lo:hi], cols.values[lo:hi])
+    stored = {
+        pair: windows
+        for pair, windows in inputs.stored.items()
+        if pair[0] in wanted and pair[1] in wanted
+    }
+    return CorrelationInputs(points, stored)

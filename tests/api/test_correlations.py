@@ -268,6 +268,63 @@ def test_twenty_ids_and_many_aliases_cost_three_statements(real_marts: RealMarts
     assert all(len(r.ids) == len(r.matrix) for r in results)
 
 
+#: windows of one request's aliases: open, stored-looking and arbitrary, some overlapping
+ALIAS_WINDOWS = [
+    (None, None),
+    (date(2015, 1, 1), date(2020, 12, 31)),
+    (date(2019, 7, 15), None),
+    (None, date(2010, 3, 31)),
+    (date(2008, 2, 1), date(2008, 11, 30)),
+]
+
+
+@pytest.mark.parametrize("basis", [CorrelationBasis.MONTHLY, CorrelationBasis.DAILY])
+def test_aliases_over_many_windows_read_once_and_match_separate_requests(
+    real_marts: RealMarts, basis: CorrelationBasis
+) -> None:
+    """Correlations of one request over different windows and ids share one read per basis
+    (points and stored windows over a window covering all of theirs), and each answer equals
+    the one it gets alone."""
+    ids = sorted(sid for sid, freq in real_marts.frequency.items() if freq in ("D", "M"))[:8]
+    asked = [(ids[i % 3 :][:5], start, end) for i, (start, end) in enumerate(ALIAS_WINDOWS)]
+    engine = sa.create_engine(real_marts.url, poolclass=sa.pool.NullPool)
+
+    async def answer(
+        batch: list[tuple[list[str], date | None, date | None]],
+    ) -> list[correlations.CorrelationResult]:
+        db = RequestDB(engine)
+        loaders = make_loaders(db)
+        results: dict[int, correlations.CorrelationResult] = {}
+        try:
+            async with anyio.create_task_group() as tg:
+
+                async def one(
+                    n: int, chosen: list[str], start: date | None, end: date | None
+                ) -> None:
+                    results[n] = await correlations.correlation(loaders, chosen, start, end, basis)
+
+                for n, (chosen, start, end) in enumerate(batch):
+                    tg.start_soon(one, n, chosen, start, end)
+        finally:
+            await db.aclose()
+        return [results[n] for n in range(len(batch))]
+
+    seen = _count_statements(engine)
+    together = anyio.run(answer, asked)
+    points_reads = [s for s in seen if "select" in s.lower()]
+    alone = [anyio.run(answer, [one])[0] for one in asked]
+    engine.dispose()
+    # metadata, points and (monthly) stored windows: once for all five windows
+    assert len(points_reads) == (3 if basis is CorrelationBasis.MONTHLY else 2), points_reads
+    for joint, single in zip(together, alone, strict=True):
+        assert joint.ids == single.ids
+        assert joint.counts == single.counts
+        assert joint.windows == single.windows
+        np.testing.assert_array_equal(
+            np.array(joint.matrix, dtype=float), np.array(single.matrix, dtype=float)
+        )
+
+
 def test_correlation_maths_runs_off_the_event_loop(
     real_marts: RealMarts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
