@@ -152,3 +152,28 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     problems = _unreachable_services()
     if problems:
         raise pytest.UsageError("CI=true but " + "; ".join(problems))
+
+
+#: Files whose tests run whole pipelines or dbt builds (minutes each; pytest prints the
+#: slowest every run). Under xdist's ``--dist loadfile`` a file runs on one worker from start
+#: to end, so these are handed out first and the short files fill the other workers around
+#: them, instead of one long file starting last and running alone.
+LONG_FILES = (
+    "tests/e2e/test_pipeline_e2e.py",
+    "tests/api/test_dbt_docs.py",
+    "tests/flows/test_schedule.py",
+    "tests/flows/test_cli_forecast.py",
+    "tests/flows/test_flows.py",
+    "tests/api/test_subscriptions_pipeline.py",
+    "tests/transforms/test_fill_incremental.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {path: n for n, path in enumerate(LONG_FILES)}
+
+    def first_the_long_files(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return rank.get(path, len(LONG_FILES))
+
+    items.sort(key=first_the_long_files)  # stable: each file keeps its own order
