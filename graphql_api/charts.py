@@ -33,6 +33,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from graphql_api.cache import Cache, cache_key
+from graphql_api.cancellation import run_off_loop
 from graphql_api.db import RequestDB
 from graphql_api.errors import BadUserInputError
 from graphql_api.loaders import Loaders
@@ -273,6 +274,6 @@ async def chart(db: RequestDB, loaders: Loaders, cache: Cache, req: ChartRequest
         series=series,
         forecast=band,
     )
-    content = await to_thread.run_sync(render_chart, data, req.fmt, req.size)
+    content = await run_off_loop(render_chart, data, req.fmt, req.size)
     await to_thread.run_sync(cache.set, key, base64.b64encode(content).decode("ascii"))
     return ChartImage(content, media_type, key, cached=False)

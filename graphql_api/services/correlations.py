@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
-
-from anyio import to_thread
 
 from graphql_api.analytics import correlation_matrix
+from graphql_api.cancellation import run_off_loop
 from graphql_api.errors import BadUserInputError, check_window, unknown_indicator
 from graphql_api.loaders import Loaders
 from graphql_api.terms import CorrelationBasis
@@ -68,7 +66,7 @@ async def correlation(
     series = [
         (cols.dates, cols.values) if (cols := inputs.points.get(sid)) else empty for sid in ids
     ]
-    found = await to_thread.run_sync(partial(correlation_matrix, series, ids, inputs.stored))
+    found = await run_off_loop(correlation_matrix, series, ids, inputs.stored)
     return CorrelationResult(
         ids=list(ids),
         basis=basis,

@@ -8,9 +8,9 @@ from datetime import date
 from functools import partial
 
 import numpy as np
-from anyio import to_thread
 
 from graphql_api import downsample, units
+from graphql_api.cancellation import run_off_loop
 from graphql_api.db import RequestDB
 from graphql_api.errors import BadUserInputError, check_window, unknown_indicator
 from graphql_api.loaders import Loaders
@@ -141,11 +141,11 @@ async def observations(
             work = partial(
                 _transformed_window, history, transform, target, base, start, end, max_points
             )
-            return await to_thread.run_sync(work)
+            return await run_off_loop(work)
         cols = await loaders.resampled.load((series_id, code, column, start, end))
     if max_points is None or len(cols.dates) <= max_points:
         return cols
-    return await to_thread.run_sync(_downsampled, cols, max_points)
+    return await run_off_loop(_downsampled, cols, max_points)
 
 
 async def stats(

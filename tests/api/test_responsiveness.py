@@ -39,7 +39,7 @@ CANCEL_ALIASES = 10
 
 def heavy_query(ids: list[str], aliases: int = ALIASES) -> str:
     """``aliases`` correlations over ``ids``, each alias a distinct window, so each needs its
-    own read and its own maths (nothing is shared between aliases)."""
+    own maths (their reads are shared: one per basis for the whole request)."""
     listed = ", ".join(f'"{sid}"' for sid in ids)
     fields = [
         f'c{i}: correlation(ids: [{listed}], start: "{1950 + i // 4}-{1 + 3 * (i % 4):02d}-01")'
@@ -119,8 +119,9 @@ def test_healthz_answers_fast_while_the_heaviest_query_runs(
 
 @pytest.mark.parametrize("real_marts", ["duckdb"], indirect=True)
 def test_a_client_that_disconnects_cancels_its_work(real_marts: RealMarts, tmp_path: Path) -> None:
-    """A complete run of the query counts its units of work (database reads); the same query
-    whose client hangs up once its first read started runs fewer, and is marked cancelled."""
+    """A complete run of the query counts its units of work (reads, each alias's maths); the
+    same query whose client hangs up once its first read started runs fewer, and is marked
+    cancelled."""
     query = heavy_query(_ids(real_marts), aliases=CANCEL_ALIASES)
     body = _body(query)
     settings = load_settings(database_url=real_marts.url, client_dist_dir=tmp_path / "none")
@@ -136,7 +137,7 @@ def test_a_client_that_disconnects_cancels_its_work(real_marts: RealMarts, tmp_p
         assert answer.status_code == 200 and "errors" not in answer.json(), answer.text[:300]
         full = _wait_for(lambda: log.find("complete-run"), "the complete run")
         assert not full.cancelled.is_set() and full.skipped == 0
-        assert full.started > CANCEL_ALIASES  # the ids' metadata, then one read per window
+        assert full.started > CANCEL_ALIASES  # its reads, then each alias's maths (a unit each)
 
         # the same work in other bytes: the repeat would be a response cache hit
         with _raw_post(port, _body("# again\n" + query), "gave-up"):
