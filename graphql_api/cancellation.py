@@ -101,6 +101,18 @@ async def run_off_loop(fn: Callable[..., T], *args: object) -> T:
     return await to_thread.run_sync(guarded, limiter=_cpu_threads())
 
 
+async def read_body(receive: Receive) -> bytes | None:
+    """A request's whole body, or None when the client disconnected before sending it all."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
 class WorkLog:
     """The requests in flight and the last ``WORK_LOG_SIZE`` finished ones' ``RequestWork``."""
 
@@ -145,20 +157,15 @@ class CancelOnDisconnect:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
+        body = await read_body(receive)
+        if body is None:
+            return
         rid = str(scope.get("state", {}).get("request_id", ""))
         work = RequestWork(rid)
         self.work_log.begin(work)
         token = _current.set(work)
         try:
-            await self._serve(scope, b"".join(chunks), receive, send, work)
+            await self._serve(scope, body, receive, send, work)
         finally:
             _current.reset(token)
             self.work_log.record(work)

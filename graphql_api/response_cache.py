@@ -37,6 +37,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphql_api.cache import LocalResponses, SharedResponses, StoredResponse
+from graphql_api.cancellation import read_body
 from graphql_api.compression import accept_encoding_of, accepted_encoding, encode_all_off_loop
 from graphql_api.db import DataVersionSource
 
@@ -104,16 +105,12 @@ class ResponseCache:
         if not _handles(scope):
             await self.app(scope, receive, send)
             return
-        chunks: list[bytes] = []
+        body = b""
         if scope["method"] == "POST":
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    return
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    break
-        body = b"".join(chunks)
+            read = await read_body(receive)
+            if read is None:
+                return
+            body = read
         digest = hashlib.sha256(scope["method"].encode())
         digest.update(scope["query_string"])
         digest.update(b"\0")
