@@ -26,7 +26,7 @@ import httpx
 import orjson
 
 from bench import api_db
-from bench.api_dashboard import dashboard_query
+from bench.api_dashboard import dashboard_request
 from bench.readme import example_query
 from bench.serving import api_server
 from graphql_api.compression import BROTLI_QUALITY, GZIP_LEVEL
@@ -45,16 +45,19 @@ def _median_ms(fn: Callable[[], object], repeat: int) -> float:
 
 def answers(database: Path) -> dict[str, bytes]:
     """The identity bytes of each benchmarked request, fetched once from a real server."""
-    queries = {"README request": example_query(), "dashboard request": dashboard_query()}
+    queries = {
+        "README request": {"query": example_query()},
+        "dashboard request": dashboard_request(),
+    }
     with tempfile.TemporaryDirectory(prefix="fredpipe-enc-") as tmp:
         work = Path(tmp)
         served = api_db.copy_of(database, work)
         with api_server(f"duckdb:///{served}", work) as api, httpx.Client(timeout=60) as client:
             out = {}
-            for name, query in queries.items():
+            for name, request in queries.items():
                 response = client.post(
                     f"{api}/graphql",
-                    json={"query": query},
+                    json=request,
                     headers={"accept-encoding": "identity"},
                 )
                 response.raise_for_status()

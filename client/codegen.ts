@@ -20,6 +20,9 @@ const config: CodegenConfig = {
         scalars: {
           Date: "string",
           DateTime: "string",
+          // Whole time-series columns, one JSON array each (graphql_api/types/columns.py).
+          DateColumn: "string[]",
+          FloatColumn: "(number | null)[]",
           // Candidate model parameters: an object whose keys depend on the model family.
           JSON: "unknown",
         },

@@ -24,6 +24,7 @@ from graphql_api.dbt_docs import dbt_docs_router
 from graphql_api.errors import ApiError
 from graphql_api.events import VersionFeed
 from graphql_api.ide import LocalGraphiQLRouter
+from graphql_api.read_memo import ReadMemo
 from graphql_api.request_id import RequestIdMiddleware, request_id_of
 from graphql_api.response_cache import ResponseCache
 from graphql_api.rest_errors import install_error_shape
@@ -71,6 +72,9 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
     app.state.work_log = WorkLog()
     app.state.data_versions = DataVersionSource(
         engine, app.state.version_probe, heard=lambda: feed.latest
+    )
+    app.state.read_memo = ReadMemo(
+        app.state.data_versions.current, settings.read_memo_mb * 1024 * 1024
     )
     # add_middleware wraps what is there, so a request meets these in reverse order:
     # request id -> compression -> response cache (hits end here) -> cancel on disconnect.

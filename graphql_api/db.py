@@ -11,6 +11,9 @@ threadpool), and by a thread lock as the backstop.
 
 Each call is a unit of work of ``graphql_api.cancellation``: once the client has
 disconnected, queued calls are skipped (``ClientDisconnected``) instead of run.
+
+With a ``ReadMemo`` (the app's), a read another request already made at the same data version
+is answered from memory and opens nothing (``graphql_api.read_memo``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TypeVar
 
@@ -32,10 +35,12 @@ from tenacity import (
 )
 
 from graphql_api.cancellation import checkpoint
+from graphql_api.read_memo import ABSENT, ReadMemo
 from graphql_api.version_probe import VersionProbe
 from models import series_repository
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 def _is_duckdb_writer_lock(exc: BaseException) -> bool:
@@ -58,9 +63,13 @@ def _connect_waiting_for_writer(engine: sa.Engine) -> sa.Connection:
 
 
 class RequestDB:
-    def __init__(self, engine: sa.Engine, probe: VersionProbe | None = None) -> None:
+    def __init__(
+        self, engine: sa.Engine, probe: VersionProbe | None = None, memo: ReadMemo | None = None
+    ) -> None:
         self._engine = engine
         self._probe = probe
+        self._memo = memo
+        self._memo_key_version: int | None = None
         self._conn: sa.Connection | None = None
         self._lock = threading.Lock()
         self._turn = asyncio.Lock()
@@ -75,7 +84,55 @@ class RequestDB:
             return fn(self._conn, *args)
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
-        """Run ``fn(connection, *args)`` in the threadpool, off the event loop."""
+        """``fn(connection, *args)``, a read: remembered by the memo, else run in the
+        threadpool, off the event loop."""
+        memo = self._memo
+        if memo is None or not memo.enabled:
+            return await self._run(fn, *args)
+        key = memo.key(await self._memo_version(memo), fn, args)
+        found, value = memo.get(key)
+        if found:
+            return value
+        value = await self._run(fn, *args)
+        memo.put(key, value)
+        return value
+
+    async def run_by_ids(
+        self, fn: Callable[..., Mapping[str, V]], ids: Sequence[str], *args: object
+    ) -> dict[str, V]:
+        """``fn(connection, ids, *args)``, a read answering a value per id it found,
+        remembered per id: only the ids the memo does not hold are read (one statement)."""
+        memo = self._memo
+        if memo is None or not memo.enabled:
+            return dict(await self._run(fn, ids, *args))
+        version = await self._memo_version(memo)
+        found: dict[str, V] = {}
+        missing: list[str] = []
+        for sid in dict.fromkeys(ids):
+            hit, value = memo.get(memo.key_of_id(version, fn, sid, args))
+            if not hit:
+                missing.append(sid)
+            elif value is not ABSENT:
+                found[sid] = value
+        if missing:
+            rows = await self._run(fn, missing, *args)
+            for sid in missing:
+                key = memo.key_of_id(version, fn, sid, args)
+                if sid in rows:
+                    found[sid] = rows[sid]
+                    memo.put(key, rows[sid])
+                else:
+                    memo.put(key, ABSENT)
+        return found
+
+    async def _memo_version(self, memo: ReadMemo) -> int:
+        """The data version the memo keys this request's reads by: read once, so one request
+        never mixes two versions' remembered reads."""
+        if self._memo_key_version is None:
+            self._memo_key_version = await memo.version()
+        return self._memo_key_version
+
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
         async with self._turn:
             return await to_thread.run_sync(partial(self._call, fn, *args))
 
@@ -88,12 +145,12 @@ class RequestDB:
 
     async def _read_version(self) -> int:
         if self._probe is None:
-            return await self.run(series_repository.data_version)
+            return await self._run(series_repository.data_version)
         fingerprint = self._probe.fingerprint()
         known = self._probe.lookup(fingerprint)
         if known is not None:
             return known
-        version = await self.run(series_repository.data_version)
+        version = await self._run(series_repository.data_version)
         self._probe.remember(fingerprint, version)
         return version
 

@@ -24,7 +24,7 @@ from models.settings import Settings
 def new_db(connection: HTTPConnection) -> RequestDB:
     """A database handle that opens its connection on first use (none until then)."""
     state = connection.app.state
-    return RequestDB(state.engine, state.version_probe)
+    return RequestDB(state.engine, state.version_probe, state.read_memo)
 
 
 async def request_db(connection: HTTPConnection) -> AsyncIterator[RequestDB]:

@@ -95,3 +95,15 @@ def keep(values: np.ndarray, max_points: int) -> np.ndarray:
         picks.append(_first_per_bucket(missing, bucket) + 1)
     ordered = np.sort(np.concatenate(picks))
     return ordered[_starts_of_runs(ordered)]
+
+
+def evenly(n: int, max_points: int) -> np.ndarray:
+    """Indices (ascending) of at most ``max_points`` of ``n`` rows, evenly spaced by position:
+    row ``round(k (n - 1) / (max_points - 1))`` for k = 0 .. max_points - 1, so the first and
+    the last row are always kept. For columns that are already smooth (trailing averages and
+    deviations), where min/max per bucket of each column would keep different rows."""
+    if max_points < MIN_POINTS:
+        raise ValueError(f"max_points must be at least {MIN_POINTS}, got {max_points}")
+    if n <= max_points:
+        return np.arange(n)
+    return np.rint(np.linspace(0, n - 1, max_points)).astype(np.intp)

@@ -1,4 +1,9 @@
-"""Per-request DataLoaders: many indicators in one query cost one SQL statement per window.
+"""Per-request DataLoaders: many indicators in one query cost one SQL statement per kind of
+read, and none for what the app's read memo (``graphql_api.read_memo``) already holds.
+
+Windowed reads (observations, transforms, resampled series, technicals, candles, a window's
+statistics, correlations) read whole histories and cut windows from them, so the memo serves
+every window of a series from one read per data version.
 
 A forecast's model selection is keyed by (run id, series id): the candidates of every
 forecast in a request are one statement, their backtest windows another.
@@ -10,12 +15,13 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from strawberry.dataloader import DataLoader
 
 from graphql_api.db import RequestDB
+from graphql_api.terms import TRANSFORM_COLUMNS, Transform
 from models import (
     analytics_repository,
     correlation_repository,
@@ -26,8 +32,11 @@ from models import (
 from models.analytics_repository import CandleColumns, TechnicalColumns, WindowStats
 from models.correlation_repository import CorrelationInputs
 from models.forecast_repository import BacktestWindow, CandidateModel, ForecastColumns, RunSeries
-from models.series_repository import SeriesColumns, SeriesMeta, SeriesStats
+from models.series_repository import SeriesColumns, SeriesMeta, SeriesStats, window_of
 from models.trend_repository import SeriesTrend
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 #: (series id, window start, window end); None means an open bound.
 WindowKey = tuple[str, date | None, date | None]
@@ -39,6 +48,7 @@ ColumnWindowKey = tuple[str, str, date | None, date | None]
 ResampleKey = tuple[str, str, str, date | None, date | None]
 K = TypeVar("K")
 V = TypeVar("V")
+C = TypeVar("C", bound="DataclassInstance")
 
 
 class SharedLoader(DataLoader[K, V]):
@@ -58,7 +68,6 @@ class SharedLoader(DataLoader[K, V]):
 @dataclass
 class Loaders:
     meta: DataLoader[str, SeriesMeta | None]
-    observations: DataLoader[WindowKey, SeriesColumns]
     stats: DataLoader[WindowKey, SeriesStats]
     forecast: DataLoader[str, ForecastColumns | None]
     candidates: DataLoader[RunSeries, list[CandidateModel]]
@@ -73,39 +82,28 @@ class Loaders:
     window_stats: DataLoader[str, list[WindowStats]]
 
 
-def _by_window(
-    db: RequestDB,
-    fetch: Callable[[sa.Connection, Sequence[str], date | None, date | None], dict[str, V]],
-    missing: Callable[[], V],
-) -> Callable[[list[WindowKey]], Awaitable[list[V]]]:
-    async def load(keys: list[WindowKey]) -> list[V]:
-        windows: dict[tuple[date | None, date | None], list[str]] = {}
-        for sid, start, end in keys:
-            windows.setdefault((start, end), []).append(sid)
-        found: dict[WindowKey, V] = {}
-        for (start, end), ids in windows.items():
-            rows = await db.run(fetch, ids, start, end)
-            found.update({(sid, start, end): val for sid, val in rows.items()})
-        return [found[k] if k in found else missing() for k in keys]
+def _windowed(
+    db: RequestDB, fetch: Callable[..., Mapping[str, C]], missing: Callable[[], C]
+) -> Callable[[list[tuple[Any, ...]]], Awaitable[list[C]]]:
+    """Keys are (series id, *arguments, window start, window end). Each series' whole history
+    is read once per argument set, ``fetch(conn, ids, *arguments, None, None)`` (one statement
+    for the ids the read memo does not hold), and every window is cut from it
+    (``window_of``, the rows a read filtered on the same dates returns): a new window is a
+    cut, not a read."""
 
-    return load
-
-
-def _by_arguments(
-    db: RequestDB, fetch: Callable[..., dict[str, V]], missing: Callable[[], V]
-) -> Callable[[list[tuple[Any, ...]]], Awaitable[list[V]]]:
-    """Keys are (series id, *arguments): one ``fetch(conn, ids, *arguments)`` statement per
-    distinct argument set, however many series ask for it."""
-
-    async def load(keys: list[tuple[Any, ...]]) -> list[V]:
+    async def load(keys: list[tuple[Any, ...]]) -> list[C]:
         groups: dict[tuple[Any, ...], list[str]] = {}
         for sid, *rest in keys:
-            groups.setdefault(tuple(rest), []).append(sid)
-        found: dict[tuple[Any, ...], V] = {}
+            groups.setdefault(tuple(rest[:-2]), []).append(sid)
+        histories: dict[tuple[Any, ...], C] = {}
         for arguments, ids in groups.items():
-            rows = await db.run(fetch, ids, *arguments)
-            found.update({(sid, *arguments): val for sid, val in rows.items()})
-        return [found[k] if k in found else missing() for k in keys]
+            rows = await db.run_by_ids(fetch, ids, *arguments, None, None)
+            histories.update({(sid, *arguments): val for sid, val in rows.items()})
+        out: list[C] = []
+        for sid, *rest in keys:
+            history = histories.get((sid, *rest[:-2]))
+            out.append(missing() if history is None else window_of(history, rest[-2], rest[-1]))
+        return out
 
     return load
 
@@ -115,16 +113,16 @@ def _by_ids(
     fetch: Callable[[sa.Connection, Sequence[str]], Mapping[str, V]],
     missing: Callable[[], V],
 ) -> Callable[[list[str]], Awaitable[list[V]]]:
-    """Keys are series ids: one ``fetch(conn, ids)`` statement for all of them."""
+    """Keys are series ids: one ``fetch(conn, ids)`` statement for those not remembered."""
 
     async def load(ids: list[str]) -> list[V]:
-        rows = await db.run(fetch, ids)
+        rows = await db.run_by_ids(fetch, ids)
         return [rows[i] if i in rows else missing() for i in ids]
 
     return load
 
 
-def _no_base() -> float | None:
+def _none() -> None:
     return None
 
 
@@ -132,22 +130,45 @@ def _no_windows() -> list[WindowStats]:
     return []
 
 
-def _stats(
-    conn: sa.Connection, ids: Sequence[str], start: date | None, end: date | None
-) -> dict[str, SeriesStats]:
-    """Open windows read dbt's full-history mart; bounded windows aggregate in SQL."""
-    if start is None and end is None:
-        return series_repository.full_history_stats(conn, ids)
-    return series_repository.window_stats(conn, ids, start, end)
+LEVEL_COLUMN = TRANSFORM_COLUMNS[Transform.LEVEL]
+
+
+def _stats(db: RequestDB) -> Callable[[list[WindowKey]], Awaitable[list[SeriesStats]]]:
+    """Both bounds open: dbt's full-history mart (``mart_series_stats``). Otherwise the
+    statistics of the window's observations (``stats_of``), cut from the whole history of
+    LEVEL in ``mart_observation_transforms`` (the rows and values of ``mart_observations``),
+    the read ``observations`` makes too."""
+
+    async def load(keys: list[WindowKey]) -> list[SeriesStats]:
+        full_ids = [sid for sid, start, end in keys if start is None and end is None]
+        window_ids = [sid for sid, start, end in keys if start is not None or end is not None]
+        full = await db.run_by_ids(series_repository.full_history_stats, full_ids)
+        histories = await db.run_by_ids(
+            analytics_repository.transformed, window_ids, LEVEL_COLUMN, None, None
+        )
+        out: list[SeriesStats] = []
+        for sid, start, end in keys:
+            if start is None and end is None:
+                out.append(full.get(sid) or SeriesStats(count=0))
+                continue
+            history = histories.get(sid)
+            out.append(
+                SeriesStats(count=0)
+                if history is None
+                else series_repository.stats_of(window_of(history, start, end))
+            )
+        return out
+
+    return load
 
 
 def _correlation_inputs(
     db: RequestDB,
 ) -> Callable[[list[CorrelationKey]], Awaitable[list[CorrelationInputs]]]:
-    """Every correlation of a request on one basis (100 aliases over as many windows, say) is
-    read once, for the union of their ids over a window covering all of theirs, and each is
-    cut from it (``correlation_repository.within``): two statements per basis, however many
-    series, pairs and windows."""
+    """Every correlation of a request on one basis (100 aliases over as many windows, say)
+    reads the whole history of the union of their ids once (remembered by the read memo for
+    the next request) and each is cut from it (``correlation_repository.within``): two
+    statements per basis, however many series, pairs and windows."""
 
     async def load(keys: list[CorrelationKey]) -> list[CorrelationInputs]:
         groups: dict[str, list[CorrelationKey]] = {}
@@ -156,9 +177,8 @@ def _correlation_inputs(
         read: dict[str, CorrelationInputs] = {}
         for basis, group in groups.items():
             ids = sorted({sid for key in group for sid in key[0]})
-            start, end = correlation_repository.covering((k[1], k[2]) for k in group)
             read[basis] = await db.run(
-                correlation_repository.correlation_inputs, ids, start, end, basis
+                correlation_repository.correlation_inputs, ids, None, None, basis
             )
         return [
             correlation_repository.within(read[basis], ids, start, end)
@@ -169,50 +189,33 @@ def _correlation_inputs(
 
 
 def make_loaders(db: RequestDB) -> Loaders:
-    async def load_meta(ids: list[str]) -> list[SeriesMeta | None]:
-        rows = await db.run(series_repository.get_series, ids)
-        return [rows.get(i) for i in ids]
-
-    async def load_forecast(ids: list[str]) -> list[ForecastColumns | None]:
-        rows = await db.run(forecast_repository.latest_forecasts, ids)
-        return [rows.get(i) for i in ids]
-
     async def load_candidates(keys: list[RunSeries]) -> list[list[CandidateModel]]:
         rows = await db.run(forecast_repository.forecast_candidates, keys)
         return [rows.get(k, []) for k in keys]
-
-    async def load_trend(ids: list[str]) -> list[SeriesTrend | None]:
-        rows = await db.run(trend_repository.trends, ids)
-        return [rows.get(i) for i in ids]
 
     async def load_backtests(keys: list[RunSeries]) -> list[list[BacktestWindow]]:
         rows = await db.run(forecast_repository.forecast_backtest_windows, keys)
         return [rows.get(k, []) for k in keys]
 
     return Loaders(
-        meta=SharedLoader(load_fn=load_meta),
-        observations=SharedLoader(
-            load_fn=_by_window(db, series_repository.observations, SeriesColumns)
-        ),
-        stats=SharedLoader(load_fn=_by_window(db, _stats, lambda: SeriesStats(count=0))),
-        forecast=SharedLoader(load_fn=load_forecast),
+        meta=SharedLoader(load_fn=_by_ids(db, series_repository.get_series, _none)),
+        stats=SharedLoader(load_fn=_stats(db)),
+        forecast=SharedLoader(load_fn=_by_ids(db, forecast_repository.latest_forecasts, _none)),
         candidates=SharedLoader(load_fn=load_candidates),
         backtests=SharedLoader(load_fn=load_backtests),
         correlation_inputs=SharedLoader(load_fn=_correlation_inputs(db)),
-        trend=SharedLoader(load_fn=load_trend),
+        trend=SharedLoader(load_fn=_by_ids(db, trend_repository.trends, _none)),
         transforms=SharedLoader(
-            load_fn=_by_arguments(db, analytics_repository.transformed, SeriesColumns)
+            load_fn=_windowed(db, analytics_repository.transformed, SeriesColumns)
         ),
         resampled=SharedLoader(
-            load_fn=_by_arguments(db, analytics_repository.resampled, SeriesColumns)
+            load_fn=_windowed(db, analytics_repository.resampled, SeriesColumns)
         ),
-        index_bases=SharedLoader(load_fn=_by_ids(db, analytics_repository.index_bases, _no_base)),
+        index_bases=SharedLoader(load_fn=_by_ids(db, analytics_repository.index_bases, _none)),
         technicals=SharedLoader(
-            load_fn=_by_arguments(db, analytics_repository.technicals, TechnicalColumns)
+            load_fn=_windowed(db, analytics_repository.technicals, TechnicalColumns)
         ),
-        candles=SharedLoader(
-            load_fn=_by_arguments(db, analytics_repository.candles, CandleColumns)
-        ),
+        candles=SharedLoader(load_fn=_windowed(db, analytics_repository.candles, CandleColumns)),
         window_stats=SharedLoader(
             load_fn=_by_ids(db, analytics_repository.window_stats, _no_windows)
         ),

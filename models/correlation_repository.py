@@ -14,7 +14,6 @@ statement.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import marts, series_repository
-from models.series_repository import SeriesColumns
+from models.series_repository import SeriesColumns, window_of
 from models.values import as_date, finite
 
 MONTHLY = "monthly"
@@ -192,14 +191,6 @@ def correlation_inputs(
     raise ValueError(f"unknown correlation basis {basis!r}")
 
 
-def covering(windows: Iterable[tuple[date | None, date | None]]) -> tuple[date | None, date | None]:
-    """The smallest window holding every one of ``windows`` (None = open)."""
-    starts, ends = zip(*windows, strict=True)
-    start = None if any(s is None for s in starts) else min(s for s in starts if s is not None)
-    end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
-    return start, end
-
-
 def within(
     inputs: CorrelationInputs, ids: Sequence[str], start: date | None, end: date | None
 ) -> CorrelationInputs:
@@ -213,10 +204,9 @@ def within(
         cols = inputs.points.get(sid)
         if cols is None:
             continue
-        lo = 0 if start is None else bisect_left(cols.dates, start)
-        hi = len(cols.dates) if end is None else bisect_right(cols.dates, end)
-        if hi > lo:
-            points[sid] = SeriesColumns(cols.dates[lo:hi], cols.values[lo:hi])
+        cut = window_of(cols, start, end)
+        if cut.dates:
+            points[sid] = cut
     stored = {
         pair: windows
         for pair, windows in inputs.stored.items()

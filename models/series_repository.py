@@ -9,18 +9,24 @@ live in ``models.forecast_repository``.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
 import sqlalchemy as sa
 
 from models import marts
 from models.values import as_date, as_utc
 from models.versioning import current_version
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 _dim = sa.table(marts.DIM_SERIES, *(sa.column(c) for c in marts.DIM_SERIES_COLUMNS))
 _obs = sa.table(
@@ -137,39 +143,42 @@ def observations(
     return out
 
 
-def window_stats(
-    conn: sa.Connection, ids: Sequence[str], start: date | None, end: date | None
-) -> dict[str, SeriesStats]:
-    """Sample statistics inside a window, aggregated by the database."""
-    if not ids:
-        return {}
-    v = _obs.c.value
-    stmt = sa.select(
-        _obs.c.series_id,
-        sa.func.count(v),
-        sa.func.avg(v),
-        sa.func.var_samp(v),
-        sa.func.stddev_samp(v),
-        sa.func.min(v),
-        sa.func.max(v),
-        sa.func.min(_obs.c.obs_date),
-        sa.func.max(_obs.c.obs_date),
-    ).where(_obs.c.series_id.in_(list(ids)), v.is_not(None))
-    stmt = _window(stmt, start, end).group_by(_obs.c.series_id)
-    result: Iterable[Any] = conn.execute(stmt)
-    return {
-        str(sid): SeriesStats(
-            count=int(n),
-            mean=_float(mean),
-            variance=_float(var),
-            stddev=_float(sd),
-            min=_float(lo),
-            max=_float(hi),
-            start=as_date(first),
-            end=as_date(last),
-        )
-        for sid, n, mean, var, sd, lo, hi, first, last in result
-    }
+Columns = TypeVar("Columns", bound="DataclassInstance")
+
+
+def window_of(cols: Columns, start: date | None, end: date | None) -> Columns:
+    """``cols`` cut to [start, end] (inclusive; None = open): a frozen dataclass of a sorted
+    ``dates`` column and columns parallel to it (``SeriesColumns``, the analytics marts'
+    columns). Exactly the rows a read filtered on that date column would return."""
+    dates: list[date] = getattr(cols, "dates")  # noqa: B009 - any columns dataclass
+    lo = 0 if start is None else bisect_left(dates, start)
+    hi = len(dates) if end is None else bisect_right(dates, end)
+    if lo == 0 and hi == len(dates):
+        return cols
+    return replace(cols, **{f.name: getattr(cols, f.name)[lo:hi] for f in fields(cols)})
+
+
+def stats_of(cols: SeriesColumns) -> SeriesStats:
+    """Sample statistics of the dates with a value, as SQL's count, avg, var_samp,
+    stddev_samp, min and max (over ``mart_observations`` rows whose value is not null) give
+    them; ``start``/``end`` are the first and last such date."""
+    values = np.asarray(cols.values, dtype=float)  # None -> NaN
+    present = np.flatnonzero(~np.isnan(values))
+    if present.size == 0:
+        return SeriesStats(count=0)
+    values = values[present]
+    n = int(values.size)
+    variance = float(values.var(ddof=1)) if n > 1 else None
+    return SeriesStats(
+        count=n,
+        mean=float(values.mean()),
+        variance=variance,
+        stddev=None if variance is None else math.sqrt(variance),
+        min=float(values.min()),
+        max=float(values.max()),
+        start=cols.dates[present[0]],
+        end=cols.dates[present[-1]],
+    )
 
 
 def full_history_stats(conn: sa.Connection, ids: Sequence[str]) -> dict[str, SeriesStats]:

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     cache_ttl_seconds: int = 300
+    read_memo_mb: int = Field(
+        default=256,
+        ge=0,
+        description="memory the API may use to remember database reads between requests, "
+        "per process and data version (graphql_api.read_memo); 0 turns it off",
+    )
     version_channel: str = Field(
         default="fredpipe:data-version",
         min_length=1,

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from graphql_api.deps import DBDep, LoadersDep
 from graphql_api.records import as_api
 from graphql_api.rest.models import rest_model
-from graphql_api.rest.params import BasisParam, End, SeriesId, Start
+from graphql_api.rest.params import BasisParam, End, MaxPoints, SeriesId, Start
 from graphql_api.rest_errors import ERRORS
 from graphql_api.services import technicals as technicals_service
 from graphql_api.services import trends as trends_service
@@ -89,9 +89,13 @@ def _split(ids: list[str]) -> list[str]:
     responses=ERRORS,
 )
 async def get_technicals(
-    series_id: SeriesId, loaders: LoadersDep, start: Start = None, end: End = None
+    series_id: SeriesId,
+    loaders: LoadersDep,
+    start: Start = None,
+    end: End = None,
+    max_points: MaxPoints = None,
 ) -> Any:
-    cols = await technicals_service.technicals(loaders, series_id, start, end)
+    cols = await technicals_service.technicals(loaders, series_id, start, end, max_points)
     return as_api(TechnicalsOut, cols, id=series_id, start=start, end=end)
 
 

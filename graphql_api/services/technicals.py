@@ -3,11 +3,14 @@ read from ``mart_daily_technicals`` and ``mart_candles`` (which cover daily seri
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
+from operator import itemgetter
 
+from graphql_api import downsample
 from graphql_api.errors import BadUserInputError, check_window
 from graphql_api.loaders import Loaders
-from graphql_api.services.indicators import get_indicator
+from graphql_api.services.indicators import check_max_points, get_indicator
 from graphql_api.terms import CANDLE_FREQUENCIES, FREQUENCY_CODES, Frequency
 from models import marts
 from models.analytics_repository import CandleColumns, TechnicalColumns
@@ -23,12 +26,22 @@ def _require_daily(meta: SeriesMeta, what: str) -> None:
 
 
 async def technicals(
-    loaders: Loaders, series_id: str, start: date | None = None, end: date | None = None
+    loaders: Loaders,
+    series_id: str,
+    start: date | None = None,
+    end: date | None = None,
+    max_points: int | None = None,
 ) -> TechnicalColumns:
-    """Moving averages, volatilities and Bollinger bands per observation inside [start, end]."""
+    """Moving averages, volatilities and Bollinger bands per observation inside [start, end],
+    at most ``max_points`` rows of them, evenly spaced (``downsample.evenly``)."""
     check_window(start, end)
+    check_max_points(max_points)
     _require_daily(await get_indicator(loaders, series_id), "technicals")
-    return await loaders.technicals.load((series_id, start, end))
+    cols = await loaders.technicals.load((series_id, start, end))
+    if max_points is None or len(cols.dates) <= max_points:
+        return cols
+    rows = itemgetter(*downsample.evenly(len(cols.dates), max_points).tolist())
+    return TechnicalColumns(**{f.name: list(rows(getattr(cols, f.name))) for f in fields(cols)})
 
 
 async def candles(

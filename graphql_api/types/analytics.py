@@ -10,6 +10,7 @@ from datetime import date
 import strawberry
 
 from graphql_api.terms import Aggregation, Frequency, Transform
+from graphql_api.types.columns import DateColumn, FloatColumn
 
 strawberry.enum(
     Transform,
@@ -53,26 +54,26 @@ strawberry.enum(
     )
 )
 class Technicals:
-    dates: list[date] = strawberry.field(description="Observation dates, ascending.")
-    sma20: list[float | None] = strawberry.field(description="Mean of the last 20 values.")
-    sma50: list[float | None] = strawberry.field(description="Mean of the last 50 values.")
-    sma200: list[float | None] = strawberry.field(description="Mean of the last 200 values.")
-    volatility21: list[float | None] = strawberry.field(
+    dates: DateColumn = strawberry.field(description="Observation dates, ascending.")
+    sma20: FloatColumn = strawberry.field(description="Mean of the last 20 values.")
+    sma50: FloatColumn = strawberry.field(description="Mean of the last 50 values.")
+    sma200: FloatColumn = strawberry.field(description="Mean of the last 200 values.")
+    volatility21: FloatColumn = strawberry.field(
         description=(
             "Annualised volatility: sample stddev of the last 21 log returns ln(x(t) / x(t-1)) "
             "* sqrt(252); null unless all 21 are defined (both values > 0)."
         )
     )
-    volatility63: list[float | None] = strawberry.field(
+    volatility63: FloatColumn = strawberry.field(
         description="As volatility21, over the last 63 log returns."
     )
-    bollinger_upper: list[float | None] = strawberry.field(
+    bollinger_upper: FloatColumn = strawberry.field(
         description="Bollinger (20, 2) upper band: sma20 + 2 * population stddev of 20 values."
     )
-    bollinger_middle: list[float | None] = strawberry.field(
+    bollinger_middle: FloatColumn = strawberry.field(
         description="Bollinger (20, 2) middle line: sma20."
     )
-    bollinger_lower: list[float | None] = strawberry.field(
+    bollinger_lower: FloatColumn = strawberry.field(
         description="Bollinger (20, 2) lower band: sma20 - 2 * population stddev of 20 values."
     )
 
@@ -84,17 +85,13 @@ class Technicals:
     )
 )
 class Candles:
-    dates: list[date] = strawberry.field(
+    dates: DateColumn = strawberry.field(
         description="First day of each period: the Monday of the ISO week, or the 1st of the month."
     )
-    open: list[float | None] = strawberry.field(
-        description="Value at the period's first observation."
-    )
-    high: list[float | None] = strawberry.field(description="Largest value in the period.")
-    low: list[float | None] = strawberry.field(description="Smallest value in the period.")
-    close: list[float | None] = strawberry.field(
-        description="Value at the period's last observation."
-    )
+    open: FloatColumn = strawberry.field(description="Value at the period's first observation.")
+    high: FloatColumn = strawberry.field(description="Largest value in the period.")
+    low: FloatColumn = strawberry.field(description="Smallest value in the period.")
+    close: FloatColumn = strawberry.field(description="Value at the period's last observation.")
 
 
 @strawberry.type(

@@ -20,6 +20,7 @@ from graphql_api.services import trends as trend_service
 from graphql_api.services.indicators import MAX_POINTS_LIMIT, MIN_POINTS
 from graphql_api.terms import Aggregation, Frequency, Transform
 from graphql_api.types.analytics import Candles, Technicals, WindowStats
+from graphql_api.types.columns import DateColumn, FloatColumn
 from graphql_api.types.forecasts import Forecast
 from graphql_api.types.trends import Trend
 from models.series_repository import SeriesMeta
@@ -27,6 +28,7 @@ from models.series_repository import SeriesMeta
 START = "First date included; null: from the first observation."
 END = "Last date included; null: to the last observation."
 MAX_POINTS = f"At most this many points ({MIN_POINTS} to {MAX_POINTS_LIMIT}); null: all of them."
+MAX_POINTS_ROWS = f"At most this many rows ({MIN_POINTS} to {MAX_POINTS_LIMIT}); null: all of them."
 OBSERVATIONS_DESCRIPTION = """Observations inside [start, end] as columns.
 
 `transform` converts the units (mart_observation_transforms, over the whole history, so the
@@ -55,10 +57,10 @@ subsequence of the series: at most maxPoints real points in date order, never av
 
 @strawberry.type(description="A time series as parallel columns, ordered by date.")
 class Series:
-    dates: list[date] = strawberry.field(
+    dates: DateColumn = strawberry.field(
         description="Dates, ascending: observation dates, or period starts when aggregated."
     )
-    values: list[float | None] = strawberry.field(
+    values: FloatColumn = strawberry.field(
         description="Value per date; null where undefined or where a period has no observation."
     )
 
@@ -145,7 +147,10 @@ class Indicator(SeriesMeta):
         description=(
             "Moving averages, volatilities and Bollinger bands per observation inside "
             "[start, end] (mart_daily_technicals, computed over the whole history). Daily "
-            "series only: BAD_USER_INPUT for any other."
+            "series only: BAD_USER_INPUT for any other. `maxPoints` keeps that many rows "
+            "evenly spaced by position (row round(k (n - 1) / (maxPoints - 1)) for k = 0 .. "
+            "maxPoints - 1, so the first and the last): the columns are trailing averages and "
+            "deviations, smooth at a chart's resolution, and one set of rows serves them all."
         )
     )
     async def technicals(
@@ -153,8 +158,9 @@ class Indicator(SeriesMeta):
         info: Info,
         start: Annotated[date | None, strawberry.argument(description=START)] = None,
         end: Annotated[date | None, strawberry.argument(description=END)] = None,
+        max_points: Annotated[int | None, strawberry.argument(description=MAX_POINTS_ROWS)] = None,
     ) -> Technicals:
-        cols = await technicals.technicals(info.context.loaders, self.id, start, end)
+        cols = await technicals.technicals(info.context.loaders, self.id, start, end, max_points)
         return as_api(Technicals, cols)
 
     @strawberry.field(

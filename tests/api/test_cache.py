@@ -213,7 +213,9 @@ def test_a_bump_heard_through_redis_is_never_answered_stale(
         version_channel=private_channel(),
         client_dist_dir=tmp_path / "no-client",
     )
-    app = create_app(settings)
+    # a prefix of its own: other tests store this same query at version 1 on the same Redis
+    private = RedisCache(redis_url, ttl_seconds=60, prefix=f"fredpipe-test:{uuid.uuid4().hex}:")
+    app = create_app(settings, cache=private)
     with TestClient(app) as client:
         versions: DataVersionSource = app.state.data_versions
         now = [1000.0]

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from graphql_api.downsample import keep
+from graphql_api.downsample import evenly, keep
 
 
 def random_walk(n: int, seed: int, null_share: float = 0.0) -> np.ndarray:
@@ -100,3 +100,18 @@ def test_all_null_series_keeps_nulls_only() -> None:
 def test_a_budget_below_two_points_is_refused(max_points: int) -> None:
     with pytest.raises(ValueError, match="at least 2"):
         keep(random_walk(10, seed=1), max_points)
+
+
+@pytest.mark.parametrize(("n", "max_points"), [(10, 2), (2609, 1500), (1501, 1500), (7, 3)])
+def test_evenly_keeps_the_documented_positions(n: int, max_points: int) -> None:
+    kept = evenly(n, max_points).tolist()
+    assert kept == [round(k * (n - 1) / (max_points - 1)) for k in range(max_points)]
+    assert kept[0] == 0 and kept[-1] == n - 1
+    assert kept == sorted(set(kept)), "strictly ascending: no row twice"
+
+
+def test_evenly_keeps_every_row_within_the_budget_and_refuses_a_budget_below_two() -> None:
+    assert evenly(5, 5).tolist() == [0, 1, 2, 3, 4]
+    assert evenly(0, 10).tolist() == []
+    with pytest.raises(ValueError, match="at least 2"):
+        evenly(10, 1)

@@ -16,7 +16,7 @@ export type IndicatorViewQueryVariables = Exact<{
 }>;
 
 
-export type IndicatorViewQuery = { indicator: { id: string, title: string, units: string, unitsShort: string, frequency: string, seasonalAdjustment: string, lastDate: string | null, observations: { dates: Array<string>, values: Array<number | null> }, stats: { count: number, mean: number | null, stddev: number | null, min: number | null, max: number | null, start: string | null, end: string | null }, forecast: { runId: string, model: string, createdAt: string, dates: Array<string>, mean: Array<number>, lower80: Array<number>, upper80: Array<number>, lower95: Array<number>, upper95: Array<number> } | null } };
+export type IndicatorViewQuery = { indicator: { id: string, title: string, units: string, unitsShort: string, frequency: string, seasonalAdjustment: string, lastDate: string | null, observations: { dates: string[], values: (number | null)[] }, stats: { count: number, mean: number | null, stddev: number | null, min: number | null, max: number | null, start: string | null, end: string | null }, forecast: { runId: string, model: string, createdAt: string, dates: Array<string>, mean: Array<number>, lower80: Array<number>, upper80: Array<number>, lower95: Array<number>, upper95: Array<number> } | null } };
 
 export type ModelSelectionQueryVariables = Exact<{
   id: string | number;

@@ -175,3 +175,17 @@ def test_chart_of_a_transformed_aggregated_series(analytics_client: TestClient) 
     assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
     # width and height are the PNG header's two big-endian 32-bit integers after "IHDR"
     assert png.content[16:24] == (640).to_bytes(4, "big") + (320).to_bytes(4, "big")
+
+
+def test_technicals_max_points_equal_graphql(analytics_client: TestClient) -> None:
+    window = {"start": "2010-01-01", "end": "2019-12-31"}
+    rest = rest_get(analytics_client, "/indicators/DGS10/technicals", **window, max_points=100)
+    query = """{ indicator(id: "DGS10") { technicals(start: "2010-01-01", end: "2019-12-31",
+        maxPoints: 100) { dates sma50 volatility21 } } }"""
+    graphql = graphql_data(analytics_client, query)["indicator"]["technicals"]
+    assert len(rest["dates"]) == 100
+    assert (rest["dates"], rest["sma50"], rest["volatility21"]) == (
+        graphql["dates"],
+        graphql["sma50"],
+        graphql["volatility21"],
+    )

@@ -97,3 +97,35 @@ def test_window_stats_match_pandas(
             elif not isinstance(expected, str):
                 expected = float(expected) if not pd.isna(expected) else None
             assert close(g[name], expected), (sid, g["window"], name, g[name], expected)
+
+
+@pytest.mark.parametrize("max_points", [2, 300, 1500])
+def test_technicals_max_points_keeps_evenly_spaced_rows_of_the_full_answer(
+    analytics_client: TestClient, marts: AnalyticsMarts, max_points: int
+) -> None:
+    """The rows kept are the documented positions round(k (n - 1) / (maxPoints - 1)) of the
+    window, computed here with Python's own arithmetic, and their values are pandas'."""
+    start, end = date(2010, 1, 1), date(2019, 12, 31)
+    query = f"""query($m: Int) {{ indicator(id: "DGS10") {{
+        technicals(start: "{start}", end: "{end}", maxPoints: $m) {{
+            dates {" ".join(TECHNICALS)} }} }} }}"""
+    body = gql(analytics_client, query, {"m": max_points})
+    assert "errors" not in body, body
+    got = body["data"]["indicator"]["technicals"]
+    want = window(technicals(marts.series["DGS10"]), start, end)
+    n = len(want)
+    assert n > 1500, "the window must be longer than every budget tested"
+    positions = [round(k * (n - 1) / (max_points - 1)) for k in range(max_points)]
+    assert len(got["dates"]) == max_points
+    assert_columns_equal(got["dates"], {c: got[c] for c in TECHNICALS}, want.iloc[positions])
+
+
+def test_technicals_max_points_above_the_rows_returns_them_all(
+    analytics_client: TestClient,
+) -> None:
+    query = """{ indicator(id: "DGS10") {
+        all: technicals(start: "2020-01-01", end: "2020-03-31") { dates sma20 }
+        capped: technicals(start: "2020-01-01", end: "2020-03-31", maxPoints: 1000) {
+            dates sma20 } } }"""
+    found = gql(analytics_client, query)["data"]["indicator"]
+    assert found["all"] == found["capped"] and len(found["all"]["dates"]) > 50
