@@ -79,8 +79,13 @@ def _env(**extra: str) -> dict[str, str]:
 
 @contextmanager
 def api_server(database_url: str, work: Path, redis_url: str | None = None) -> Iterator[str]:
-    """``fredpipe serve`` on ``database_url``; yields its base URL."""
-    extra = {"FREDPIPE_DATABASE_URL": database_url, "FREDPIPE_CLIENT_DIST_DIR": str(work)}
+    """``fredpipe serve`` on ``database_url``, read anonymously (as the demo serves it);
+    yields its base URL."""
+    extra = {
+        "FREDPIPE_DATABASE_URL": database_url,
+        "FREDPIPE_CLIENT_DIST_DIR": str(work),
+        "FREDPIPE_ALLOW_ANONYMOUS": "true",
+    }
     if redis_url:
         extra["FREDPIPE_REDIS_URL"] = redis_url
     with _server(

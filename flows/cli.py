@@ -6,6 +6,7 @@ one line on stderr with exit code 2 (no tracebacks for expected failures).
 
 from __future__ import annotations
 
+import secrets
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,9 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.accounts import clients_app, users_app
 from flows.prefect_env import apply_prefect_defaults
 from ingest.catalog import Catalog, CatalogError, load_catalog, parse_series_ids
-from models.settings import Settings, SettingsError, load_settings, use_settings
+from models.settings import Settings, SettingsError, get_settings, load_settings, use_settings
 
 apply_prefect_defaults()
 
@@ -25,6 +27,8 @@ pipeline_app = typer.Typer(no_args_is_help=True, help="Run the ingest â†’ dbt â†
 app.add_typer(pipeline_app, name="pipeline")
 schedule_app = typer.Typer(no_args_is_help=True, help="The scheduled Prefect deployments.")
 app.add_typer(schedule_app, name="schedule")
+app.add_typer(users_app, name="users")
+app.add_typer(clients_app, name="clients")
 
 console = Console(stderr=True)
 
@@ -273,6 +277,13 @@ def _serve(settings: Settings) -> None:
 
     from graphql_api.app import create_app
 
+    if not (settings.allow_anonymous or settings.jwt_secret or settings.jwt_public_key_file):
+        raise _fail(
+            "FREDPIPE_JWT_SECRET is not set, so no request could sign in: set it (python -c "
+            "'import secrets; print(secrets.token_urlsafe(48))') or allow anonymous read "
+            "access with FREDPIPE_ALLOW_ANONYMOUS=true"
+        )
+
     base = f"http://{settings.api_host}:{settings.api_port}"
     console.print(
         f"dashboard  {base}/\nGraphiQL   {base}/graphql\nREST docs  {base}/docs\n"
@@ -296,13 +307,39 @@ def demo(
     from sandbox.server import running_sandbox
 
     with running_sandbox() as fred_url:
-        settings = _settings(fred_base_url=fred_url, fred_api_key=SANDBOX_API_KEY, api_port=port)
+        settings = _settings(
+            fred_base_url=fred_url,
+            fred_api_key=SANDBOX_API_KEY,
+            api_port=port,
+            allow_anonymous=True,
+            jwt_secret=get_settings().jwt_secret or secrets.token_urlsafe(48),
+        )
         console.print(f"FRED sandbox (synthetic demo data) on {fred_url}", highlight=False)
         console.print(f"database {settings.database_url}", highlight=False)
         if not _run_pipeline(sorted(demo_series())):
             raise typer.Exit(1)
+        password = _demo_user()
+        console.print(
+            f"anonymous read access is on for the demo; to sign in (an analyst): user "
+            f"{DEMO_USER}, password {password}",
+            highlight=False,
+        )
         if serve_after:
             _serve(settings)
+
+
+#: the demo's own account, given a fresh password on every ``fredpipe demo``
+DEMO_USER = "demo"
+
+
+def _demo_user() -> str:
+    from flows.stages import migrated_database
+    from models import accounts
+
+    password = secrets.token_urlsafe(12)
+    with migrated_database() as engine, engine.begin() as conn:
+        accounts.set_password(conn, DEMO_USER, accounts.ANALYST, password)
+    return password
 
 
 def main() -> None:

@@ -67,6 +67,15 @@ def _database() -> Iterator[sa.Engine]:
         engine.dispose()
 
 
+@contextmanager
+def migrated_database() -> Iterator[sa.Engine]:
+    """An engine on the settings' database with the schema at head (the CLI's account
+    commands run before anything else may have migrated it)."""
+    with _database() as engine:
+        upgrade(engine)
+        yield engine
+
+
 def migrate() -> str | None:
     from models.migrate import current_revision
 

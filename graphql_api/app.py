@@ -10,11 +10,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from anyio import to_thread
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Security
 from fastapi.responses import JSONResponse
 
 from graphql_api import rest
 from graphql_api.api_docs import mount_docs
+from graphql_api.auth import routes as auth_routes
+from graphql_api.auth.middleware import AccountChecks, Authentication
+from graphql_api.auth.routes import AuthState, oauth2_scheme
+from graphql_api.auth.tokens import TokenService
 from graphql_api.cache import Cache, LocalResponses, RedisCache, SharedResponses, make_cache
 from graphql_api.cancellation import CancelOnDisconnect, WorkLog
 from graphql_api.compression import Compression
@@ -24,6 +28,7 @@ from graphql_api.dbt_docs import dbt_docs_router
 from graphql_api.errors import ApiError
 from graphql_api.events import VersionFeed
 from graphql_api.ide import LocalGraphiQLRouter
+from graphql_api.rate_limits import Limiter, parse_limit
 from graphql_api.read_memo import ReadMemo
 from graphql_api.request_id import RequestIdMiddleware, request_id_of
 from graphql_api.response_cache import ResponseCache
@@ -69,6 +74,15 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
     shared_responses = (
         SharedResponses.like(app.state.cache) if isinstance(app.state.cache, RedisCache) else None
     )
+    tokens = TokenService(settings)
+    app.state.auth = AuthState(
+        engine=engine,
+        tokens=tokens,
+        checks=AccountChecks(engine),
+        limiter=Limiter(settings.redis_url),
+        login_limit=parse_limit(settings.login_rate_limit),
+        allow_anonymous=settings.allow_anonymous,
+    )
     app.state.work_log = WorkLog()
     app.state.data_versions = DataVersionSource(
         engine, app.state.version_probe, heard=lambda: feed.latest
@@ -77,7 +91,8 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         app.state.data_versions.current, settings.read_memo_mb * 1024 * 1024
     )
     # add_middleware wraps what is there, so a request meets these in reverse order:
-    # request id -> compression -> response cache (hits end here) -> cancel on disconnect.
+    # request id -> authentication (401 ends here) -> compression -> response cache (hits end
+    # here, keyed by the principal's role) -> cancel on disconnect.
     app.add_middleware(CancelOnDisconnect, work_log=app.state.work_log)
     app.add_middleware(
         ResponseCache,
@@ -86,6 +101,12 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         shared=shared_responses,
     )
     app.add_middleware(Compression)
+    app.add_middleware(
+        Authentication,
+        tokens=tokens,
+        checks=app.state.auth.checks,
+        allow_anonymous=settings.allow_anonymous,
+    )
     app.add_middleware(RequestIdMiddleware)
 
     app.include_router(
@@ -98,7 +119,8 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         prefix="/graphql",
         include_in_schema=False,
     )
-    app.include_router(rest.router)
+    app.include_router(rest.router, dependencies=[Security(oauth2_scheme)])
+    app.include_router(auth_routes.router)
     mount_docs(app)
     install_error_shape(app)
     app.include_router(dbt_docs_router(settings.dbt_docs_dir))

@@ -23,6 +23,7 @@ from starlette.requests import HTTPConnection
 from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import BaseContext
 
+from graphql_api.auth.principal import Principal, principal_of
 from graphql_api.cache import Cache
 from graphql_api.db import RequestDB
 from graphql_api.deps import (
@@ -66,6 +67,7 @@ class Context(BaseContext):
         request_id: str,
         feed: VersionFeed,
         open_db: Callable[[], RequestDB] | None = None,
+        principal: Principal | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -76,6 +78,9 @@ class Context(BaseContext):
         self.feed = feed
         #: set for websockets: how ``OperationScope`` opens each operation's handle
         self.open_db = open_db
+        #: who the request acts for (``graphql_api.auth``): over HTTP set by the middleware,
+        #: over a websocket by ``connection_init``
+        self.principal = principal
 
     def _operation(self) -> _Operation:
         op = _current.get()
@@ -133,4 +138,5 @@ async def get_context(
         request_id=request_id,
         feed=feed,
         open_db=(lambda: new_db(connection)) if websocket else None,
+        principal=principal_of(connection.scope),
     )

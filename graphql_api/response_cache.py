@@ -7,9 +7,10 @@ The key is ``v<data version>:<identity scope>:<sha256 of method, query string an
 - the data version comes from ``graphql_api.db.DataVersionSource`` (two ``stat`` calls on
   the DuckDB file; a short-lived memo on MySQL), so a pipeline stage's bump makes every
   older answer unreachable at once;
-- the identity scope (``identity_scope``) is a constant today because the API has no
-  authentication; the security work must return the principal (or the role that decides
-  what it may see) from it, or one user's answer would be served to another;
+- the identity scope (``identity_scope``) is the principal's role, set by
+  ``graphql_api.auth.middleware`` before this runs: what an answer holds depends on the role
+  only (every role reads the same data; roles differ in what they may do and how much), so
+  principals of one role share answers and no answer crosses roles;
 - the request bytes are hashed as they are, not normalised: a client repeats an operation
   with the same bytes (Apollo and the dashboard do), and hashing is far cheaper than
   parsing, which is exactly the work a hit skips. The same operation spelt differently is
@@ -36,6 +37,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graphql_api.auth.principal import principal_of
 from graphql_api.cache import LocalResponses, SharedResponses, StoredResponse
 from graphql_api.cancellation import read_body
 from graphql_api.compression import accept_encoding_of, accepted_encoding, encode_all_off_loop
@@ -51,9 +53,10 @@ IdentityScope = Callable[[Scope], str]
 
 
 def identity_scope(scope: Scope) -> str:
-    """Whose view of the data an answer is. Constant while the API has no authentication;
-    the security work returns the principal here (see the module docstring)."""
-    return "public"
+    """Whose view of the data an answer is: the principal's role (see the module docstring).
+    No principal (the middleware did not run, as in a bare test app): its own scope."""
+    principal = principal_of(scope)
+    return "none" if principal is None else "role:" + principal.role
 
 
 def mark_cacheable(scope: Scope) -> None:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +29,10 @@ _DB_SCHEMES = ("duckdb", "mysql+pymysql")
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message is one line an operator can act on."""
+
+
+#: HS256 keys shorter than the hash (32 bytes) are refused (RFC 7518, section 3.2)
+MIN_JWT_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -100,6 +111,34 @@ class Settings(BaseSettings):
     mysql_ssl_ca: str | None = Field(
         default=None, description="CA bundle path to require TLS to MySQL"
     )
+    allow_anonymous: bool = Field(
+        default=False,
+        description="requests without a token act as role viewer (the local demo turns it "
+        "on); a token that is sent is still checked",
+    )
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HS256 key signing the API's access and refresh tokens (at least 32 "
+        "bytes); required by `fredpipe serve` unless anonymous access is on or RS256 keys "
+        "are set",
+    )
+    jwt_private_key_file: Path | None = Field(
+        default=None, description="PEM RSA private key: sign tokens with RS256 instead"
+    )
+    jwt_public_key_file: Path | None = Field(
+        default=None, description="PEM RSA public key matching jwt_private_key_file"
+    )
+    jwt_issuer: str = "fredpipe"
+    jwt_audience: str = "fredpipe-api"
+    access_token_seconds: int = Field(default=900, gt=0, description="access token lifetime")
+    refresh_token_seconds: int = Field(
+        default=7 * 24 * 3600, gt=0, description="refresh token lifetime"
+    )
+    login_rate_limit: str = Field(
+        default="10/minute",
+        description="failed sign-ins allowed per user name and per client address (limits "
+        "notation); beyond it POST /auth/token answers 429",
+    )
     ingest_lookback_days: int = Field(
         default=30,
         ge=0,
@@ -147,6 +186,16 @@ class Settings(BaseSettings):
     def _check_positive(cls, value: float, info: ValidationInfo) -> float:
         if not value > 0:
             raise ValueError(f"FREDPIPE_{str(info.field_name).upper()} must be > 0; got {value!r}")
+        return value
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _check_jwt_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_JWT_SECRET_BYTES:
+            raise ValueError(
+                f"FREDPIPE_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
         return value
 
     @property

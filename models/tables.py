@@ -164,3 +164,41 @@ data_versions = sa.Table(
     # JSON array of the series whose data changed in this bump; NULL = not known (all).
     sa.Column("series_ids", sa.Text, nullable=True),
 )
+
+# --- accounts (written by ``fredpipe users|clients`` and the API's token endpoint) -------
+
+#: People who sign in with a password. Role: one of ``models.accounts.ROLES``. Only an argon2
+#: hash of the password is stored.
+app_users = sa.Table(
+    "app_users",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+#: Machine clients (OAuth2 client credentials): an id and an argon2 hash of its secret.
+api_clients = sa.Table(
+    "api_clients",
+    metadata,
+    sa.Column("client_id", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("secret_hash", sa.String(255), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+#: Every refresh token issued, by its JWT id, until it expires; revoked ones keep
+#: ``revoked_at`` so a replayed token is refused (and its whole family revoked).
+refresh_tokens = sa.Table(
+    "refresh_tokens",
+    metadata,
+    sa.Column("jti", sa.String(64), primary_key=True),
+    sa.Column("subject", sa.String(64), nullable=False),
+    sa.Column("subject_kind", sa.String(8), nullable=False, comment="user or client"),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("revoked_at", sa.DateTime, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)

@@ -17,6 +17,11 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     )
     atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
+# The suites read as an anonymous viewer unless they test accounts and tokens, which turn
+# this off for their own apps and servers (tests/api/auth); the servers and CLI runs the
+# suites start inherit it.
+os.environ.setdefault("FREDPIPE_ALLOW_ANONYMOUS", "true")
+
 from collections.abc import Iterator
 from pathlib import Path
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 from websockets.sync.connection import Connection
 from websockets.typing import Subprotocol
@@ -49,13 +50,16 @@ class GraphQLWS:
 
     @classmethod
     @contextmanager
-    def connect(cls, base_url: str, timeout: float = 10.0) -> Iterator[GraphQLWS]:
-        """Open ``<base>/graphql`` and do the ``connection_init`` / ``connection_ack`` dance."""
+    def connect(
+        cls, base_url: str, timeout: float = 10.0, payload: dict[str, Any] | None = None
+    ) -> Iterator[GraphQLWS]:
+        """Open ``<base>/graphql`` and do the ``connection_init`` / ``connection_ack`` dance
+        (``payload``: the init payload, where a token goes)."""
         url = base_url.replace("http://", "ws://", 1) + "/graphql"
         with connect(url, subprotocols=[PROTOCOL], proxy=None, open_timeout=timeout) as conn:
             assert conn.subprotocol == PROTOCOL
             client = cls(conn)
-            client.send({"type": "connection_init", "payload": {}})
+            client.send({"type": "connection_init", "payload": payload or {}})
             ack = client.receive(timeout)
             assert ack["type"] == "connection_ack", ack
             yield client
@@ -118,3 +122,19 @@ class GraphQLWS:
         while seen[-1]["version"] < version:
             seen.append(self.next_data(op_id)["dataUpdated"])
         return seen
+
+
+def connect_raw(base_url: str, *messages: dict[str, Any], timeout: float = 10.0) -> int | None:
+    """Send ``messages`` on a new connection and return the close code the server ends it
+    with (None when it stays open past ``timeout`` or answers instead)."""
+    url = base_url.replace("http://", "ws://", 1) + "/graphql"
+    with connect(url, subprotocols=[PROTOCOL], proxy=None, open_timeout=timeout) as conn:
+        for message in messages:
+            conn.send(json.dumps(message))
+        try:
+            while True:
+                conn.recv(timeout=timeout)
+        except ConnectionClosed:
+            return conn.close_code
+        except TimeoutError:
+            return None

@@ -1,0 +1,49 @@
+"""Websockets sign in with their first message: ``connection_init``'s payload carries
+``{"Authorization": "Bearer <access token>"}`` (or ``{"token": "<access token>"}``), as
+browsers cannot set headers on a websocket. A connection without a valid token, when one is
+required, is closed with 4401 (the graphql-transport-ws code for "Unauthorized") before it is
+acknowledged, so it never runs an operation; the protocol itself closes any operation sent
+before the acknowledgement with 4401 too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+
+from graphql_api.auth.middleware import Unauthenticated, authenticate
+from graphql_api.auth.routes import AuthState
+
+UNAUTHORIZED = 4401
+#: a websocket close reason is at most 123 bytes
+MAX_REASON = 120
+
+
+def authorization_of(payload: dict[str, Any]) -> str | None:
+    for key in ("Authorization", "authorization"):
+        value = payload.get(key)
+        if isinstance(value, str) and value:
+            return value
+    token = payload.get("token")
+    return f"Bearer {token}" if isinstance(token, str) and token else None
+
+
+class AuthenticatingHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        payload = message.get("payload") or {}
+        if isinstance(payload, dict) and not self.connection_init_received:
+            state: AuthState = self.context.request.app.state.auth
+            try:
+                principal = await authenticate(
+                    authorization_of(payload), state.tokens, state.checks, state.allow_anonymous
+                )
+            except Unauthenticated as exc:
+                reason = f"Unauthorized: {exc.message}"[:MAX_REASON]
+                await self.websocket.close(code=UNAUTHORIZED, reason=reason)
+                return
+            self.context.principal = principal
+        await super().handle_connection_init(message)
