@@ -28,7 +28,7 @@ from graphql_api.dbt_docs import dbt_docs_router
 from graphql_api.errors import ApiError
 from graphql_api.events import VersionFeed
 from graphql_api.ide import LocalGraphiQLRouter
-from graphql_api.rate_limits import Limiter, parse_limit
+from graphql_api.rate_limits import Limiter, RateLimits, parse_limit
 from graphql_api.read_memo import ReadMemo
 from graphql_api.request_id import RequestIdMiddleware, request_id_of
 from graphql_api.response_cache import ResponseCache
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         limiter=Limiter(settings.redis_url),
         login_limit=parse_limit(settings.login_rate_limit),
         allow_anonymous=settings.allow_anonymous,
+        request_limit=parse_limit(settings.rate_limit),
     )
     app.state.work_log = WorkLog()
     app.state.data_versions = DataVersionSource(
@@ -91,8 +92,8 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         app.state.data_versions.current, settings.read_memo_mb * 1024 * 1024
     )
     # add_middleware wraps what is there, so a request meets these in reverse order:
-    # request id -> authentication (401 ends here) -> compression -> response cache (hits end
-    # here, keyed by the principal's role) -> cancel on disconnect.
+    # request id -> authentication (401 ends here) -> rate limits (429) -> compression ->
+    # response cache (hits end here, keyed by the principal's role) -> cancel on disconnect.
     app.add_middleware(CancelOnDisconnect, work_log=app.state.work_log)
     app.add_middleware(
         ResponseCache,
@@ -101,6 +102,9 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         shared=shared_responses,
     )
     app.add_middleware(Compression)
+    app.add_middleware(
+        RateLimits, limiter=app.state.auth.limiter, limit=app.state.auth.request_limit
+    )
     app.add_middleware(
         Authentication,
         tokens=tokens,

@@ -1,5 +1,6 @@
-"""Moving-window limits (the ``limits`` library) shared by the API's throttles: failed sign-ins
-now, requests per identity next.
+"""Moving-window limits (the ``limits`` library): requests per identity (``RateLimits``, on
+every data route; websocket operations in ``graphql_api.auth.websocket``) and failed sign-ins
+(``graphql_api.auth.routes``).
 
 On Redis when ``FREDPIPE_REDIS_URL`` is set, so every replica counts against the same
 windows; in process memory otherwise. Redis is asked with a short timeout, and after a
@@ -17,9 +18,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import orjson
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from graphql_api.auth.principal import principal_of
 
 log = logging.getLogger("fredpipe.api.limits")
 
@@ -86,3 +91,57 @@ class Limiter:
 
     async def clear(self, item: RateLimitItem, *identity: str) -> None:
         await self._call(lambda s: s.clear(item, NAMESPACE, *identity))
+
+
+def identity_of(scope: Scope) -> str:
+    """Whom a request counts against: its principal, or for anonymous requests the client's
+    address (anonymous callers share no budget with each other)."""
+    principal = principal_of(scope)
+    if principal is not None and principal.kind != "anonymous":
+        return principal.label
+    client = scope.get("client")
+    return f"anonymous:{client[0] if client else 'unknown'}"
+
+
+def too_many(
+    item: RateLimitItem, window: Window, what: str
+) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """The 429's body and headers: ``Retry-After`` and the IETF draft's ``RateLimit-*``."""
+    retry = max(1, window.reset_seconds)
+    message = (
+        f"rate limit exceeded: {item.amount} {what} per {item.multiples} "
+        f"{item.GRANULARITY.name}; retry in {retry} s"
+    )
+    body = orjson.dumps({"code": "RATE_LIMITED", "message": message})
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(retry).encode()),
+        (b"ratelimit-limit", str(item.amount).encode()),
+        (b"ratelimit-remaining", b"0"),
+        (b"ratelimit-reset", str(retry).encode()),
+    ]
+    return body, headers
+
+
+class RateLimits:
+    """Pure ASGI, after authentication and before the response cache (hits count too): every
+    HTTP request to a data route counts against its identity's ``FREDPIPE_RATE_LIMIT``."""
+
+    def __init__(self, app: ASGIApp, *, limiter: Limiter, limit: RateLimitItem) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or principal_of(scope) is None:
+            await self.app(scope, receive, send)  # public routes: the middleware set none
+            return
+        identity = identity_of(scope)
+        if await self.limiter.hit(self.limit, "requests", identity):
+            await self.app(scope, receive, send)
+            return
+        window = await self.limiter.window(self.limit, "requests", identity)
+        body, headers = too_many(self.limit, window, "requests")
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

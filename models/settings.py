@@ -134,6 +134,11 @@ class Settings(BaseSettings):
     refresh_token_seconds: int = Field(
         default=7 * 24 * 3600, gt=0, description="refresh token lifetime"
     )
+    rate_limit: str = Field(
+        default="600/minute",
+        description="requests per identity (a user, a client, or an anonymous address) to "
+        "the data routes and websocket operations, in limits notation; over it: 429",
+    )
     login_rate_limit: str = Field(
         default="10/minute",
         description="failed sign-ins allowed per user name and per client address (limits "

@@ -58,6 +58,19 @@ def db_url(empty_db_url: str) -> str:
 
 
 @pytest.fixture
+def mysql_db_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated MariaDB database, for what only MySQL has (a version memo, replicas
+    sharing one database)."""
+    if not MYSQL_URL:
+        pytest.skip("FREDPIPE_TEST_MYSQL_URL is not set")
+    with fresh_database("mysql", tmp_path) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
 def engine(db_url: str) -> Iterator[sa.Engine]:
     eng = make_engine(db_url)
     yield eng

@@ -59,6 +59,8 @@ class AuthState:
     limiter: Limiter
     login_limit: RateLimitItem
     allow_anonymous: bool
+    #: requests per identity (``FREDPIPE_RATE_LIMIT``), HTTP and websocket operations alike
+    request_limit: RateLimitItem
 
 
 class TokenOut(BaseModel):

@@ -3,20 +3,26 @@
 browsers cannot set headers on a websocket. A connection without a valid token, when one is
 required, is closed with 4401 (the graphql-transport-ws code for "Unauthorized") before it is
 acknowledged, so it never runs an operation; the protocol itself closes any operation sent
-before the acknowledgement with 4401 too.
+before the acknowledgement with 4401 too. Each operation then counts against the identity's
+request limit.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 
 from graphql_api.auth.middleware import Unauthenticated, authenticate
 from graphql_api.auth.routes import AuthState
+from graphql_api.rate_limits import identity_of, too_many
 
 UNAUTHORIZED = 4401
 #: a websocket close reason is at most 123 bytes
@@ -47,3 +53,31 @@ class AuthenticatingHandler(BaseGraphQLTransportWSHandler[Any, Any]):
                 return
             self.context.principal = principal
         await super().handle_connection_init(message)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """Each operation counts against its identity's request limit, as an HTTP request
+        does; over it, the operation gets an ``error`` (RATE_LIMITED) and the connection
+        stays open."""
+        principal = getattr(self.context, "principal", None)
+        if self.connection_acknowledged and principal is not None:
+            state: AuthState = self.context.request.app.state.auth
+            identity = (
+                principal.label
+                if principal.kind != "anonymous"
+                else identity_of(self.context.request.scope)
+            )
+            if not await state.limiter.hit(state.request_limit, "requests", identity):
+                window = await state.limiter.window(state.request_limit, "requests", identity)
+                body, _ = too_many(state.request_limit, window, "operations")
+                error = orjson.loads(body)
+                await self.send_message(
+                    {
+                        "id": message["id"],
+                        "type": "error",
+                        "payload": [
+                            {"message": error["message"], "extensions": {"code": error["code"]}}
+                        ],
+                    }
+                )
+                return
+        await super().handle_subscribe(message)

@@ -28,7 +28,6 @@ from models.migrate import upgrade
 from models.settings import load_settings
 from models.versioning import bump_version
 from tests.support.api_data import api_client, seed
-from tests.support.databases import MYSQL_URL, fresh_database
 from tests.support.graphql_ws import private_channel
 
 Q = '{ dataVersion indicator(id: "GDP") { stats { count } observations { values } } }'
@@ -184,18 +183,6 @@ def test_duckdb_version_probe_notices_a_bump(tmp_path: Path) -> None:
 def test_version_probe_only_for_duckdb_files(tmp_path: Path) -> None:
     assert VersionProbe.for_engine(make_engine("duckdb:///:memory:")) is None
     assert VersionProbe.for_engine(make_engine("mysql+pymysql://u@127.0.0.1:1/db")) is None
-
-
-@pytest.fixture
-def mysql_db_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh, migrated MariaDB database (the version memo exists on MySQL only)."""
-    if not MYSQL_URL:
-        pytest.skip("FREDPIPE_TEST_MYSQL_URL is not set")
-    with fresh_database("mysql", tmp_path) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
 
 
 @pytest.mark.mysql

@@ -42,13 +42,14 @@ def auth_server(db_url: str, **settings: str) -> Iterator[AuthServer]:
     upgrade(engine)
     engine.dispose()
     seed(db_url)
-    env = cli_env(
-        FREDPIPE_DATABASE_URL=db_url,
-        FREDPIPE_JWT_SECRET=SECRET,
-        FREDPIPE_ALLOW_ANONYMOUS="false",
-        FREDPIPE_CLIENT_DIST_DIR=str(Path("/nonexistent-client")),
-        **{f"FREDPIPE_{k.upper()}": v for k, v in settings.items()},
-    )
+    overrides = {
+        "FREDPIPE_DATABASE_URL": db_url,
+        "FREDPIPE_JWT_SECRET": SECRET,
+        "FREDPIPE_ALLOW_ANONYMOUS": "false",
+        "FREDPIPE_CLIENT_DIST_DIR": str(Path("/nonexistent-client")),
+    }
+    overrides.update({f"FREDPIPE_{k.upper()}": v for k, v in settings.items()})
+    env = cli_env(**overrides)
     for role, password in PASSWORDS.items():
         made = run_users_add(env, role, role, password)
         assert made.returncode == 0, made.stderr
@@ -119,3 +120,9 @@ def forged(key: str | bytes, algorithm: str = "HS256", **changes: Any) -> str:
         else:
             claims[name] = value
     return jwt.encode(claims, key, algorithm=algorithm)
+
+
+def access_token_for(server: AuthServer, name: str, password: str) -> str:
+    response = sign_in(server.base, name, password)
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])

@@ -21,6 +21,7 @@ from tests.support.auth import (
     SECRET,
     AuthServer,
     access_token,
+    access_token_for,
     ask,
     auth_server,
     bearer,
@@ -201,12 +202,6 @@ def test_a_disabled_users_unexpired_token_stops_working(server: AuthServer) -> N
     assert sign_in(server.base, "leaver", "leaver-password-1").status_code == 400
     listed = run_cli(["users", "list"], server.env, 120)
     assert "leaver" in listed.stdout and "disabled" in listed.stdout
-
-
-def access_token_for(server: AuthServer, name: str, password: str) -> str:
-    response = sign_in(server.base, name, password)
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
 
 
 def test_a_websocket_without_a_valid_token_is_closed_with_4401(server: AuthServer) -> None:
