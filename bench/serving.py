@@ -85,6 +85,7 @@ def api_server(database_url: str, work: Path, redis_url: str | None = None) -> I
         "FREDPIPE_DATABASE_URL": database_url,
         "FREDPIPE_CLIENT_DIST_DIR": str(work),
         "FREDPIPE_ALLOW_ANONYMOUS": "true",
+        "FREDPIPE_GRAPHQL_INTROSPECTION": "true",
     }
     if redis_url:
         extra["FREDPIPE_REDIS_URL"] = redis_url

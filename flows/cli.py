@@ -312,6 +312,7 @@ def demo(
             fred_api_key=SANDBOX_API_KEY,
             api_port=port,
             allow_anonymous=True,
+            graphql_introspection=True,
             jwt_secret=get_settings().jwt_secret or secrets.token_urlsafe(48),
         )
         console.print(f"FRED sandbox (synthetic demo data) on {fred_url}", highlight=False)

@@ -33,7 +33,7 @@ from graphql_api.read_memo import ReadMemo
 from graphql_api.request_id import RequestIdMiddleware, request_id_of
 from graphql_api.response_cache import ResponseCache
 from graphql_api.rest_errors import install_error_shape
-from graphql_api.schema import schema
+from graphql_api.schema import build_schema
 from graphql_api.static import mount_client, mount_pointer
 from graphql_api.version_probe import VersionProbe
 from models import series_repository
@@ -115,7 +115,7 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
 
     app.include_router(
         LocalGraphiQLRouter(
-            schema,
+            build_schema(settings),
             graphql_ide="graphiql",
             context_getter=get_context,
             client_dist=settings.client_dist_dir,

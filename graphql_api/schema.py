@@ -12,7 +12,14 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -20,8 +27,10 @@ from graphql_api.context import OperationScope
 from graphql_api.errors import mask_unexpected
 from graphql_api.extensions import ResponseCache
 from graphql_api.query import Query
+from graphql_api.query_cost import QueryCost
 from graphql_api.subscription import Subscription
 from graphql_api.types.columns import SCALARS
+from models.settings import Settings
 
 
 class FredpipeSchema(strawberry.Schema):
@@ -39,7 +48,19 @@ class FredpipeSchema(strawberry.Schema):
 DOCUMENT_CACHE_SIZE = 256
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the operation-level extensions; ``settings`` set the limits (depth,
+    aliases, tokens, cost) and whether introspection and field suggestions are on (the
+    defaults when None: what ``export_schema`` prints does not depend on them)."""
+    settings = settings or Settings()
+    limits: list[Any] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        QueryCost,
+    ]
+    if not settings.graphql_introspection:
+        limits.append(DisableIntrospection)
     # OperationScope first: it opens a websocket operation's database handle, which the
     # response cache reads the data version from.
     return FredpipeSchema(
@@ -48,11 +69,16 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             OperationScope,
             ResponseCache,
+            *limits,
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         ],
-        config=StrawberryConfig(scalar_map=SCALARS),
+        config=StrawberryConfig(
+            scalar_map=SCALARS, disable_field_suggestions=not settings.graphql_introspection
+        ),
     )
 
 
+#: the schema with default settings: what ``export_schema`` prints and tests introspect; the
+#: app builds its own from its settings (``graphql_api.app``)
 schema = build_schema()

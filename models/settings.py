@@ -139,6 +139,22 @@ class Settings(BaseSettings):
         description="requests per identity (a user, a client, or an anonymous address) to "
         "the data routes and websocket operations, in limits notation; over it: 429",
     )
+    graphql_introspection: bool = Field(
+        default=False,
+        description='introspection and field suggestions ("did you mean") in GraphQL; the '
+        "demo turns them on so GraphiQL can explore the schema",
+    )
+    graphql_max_depth: int = Field(default=12, gt=0, description="nesting depth of an operation")
+    graphql_max_aliases: int = Field(default=100, gt=0, description="aliases in one document")
+    graphql_max_tokens: int = Field(
+        default=10_000, gt=0, description="tokens in one document (checked while parsing)"
+    )
+    graphql_max_cost: int = Field(
+        default=20_000,
+        gt=0,
+        description="cost an operation may have for a viewer (analysts and admins: 4 times "
+        "it); the rules are in graphql_api/query_cost.py",
+    )
     login_rate_limit: str = Field(
         default="10/minute",
         description="failed sign-ins allowed per user name and per client address (limits "

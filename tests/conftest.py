@@ -17,10 +17,11 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     )
     atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
-# The suites read as an anonymous viewer unless they test accounts and tokens, which turn
-# this off for their own apps and servers (tests/api/auth); the servers and CLI runs the
-# suites start inherit it.
+# The suites run the API as the demo does (anonymous viewers, GraphQL introspection on) unless
+# they test those settings, which turn them off for their own apps and servers
+# (tests/api/auth, tests/api/test_query_limits.py); servers and CLI runs inherit this.
 os.environ.setdefault("FREDPIPE_ALLOW_ANONYMOUS", "true")
+os.environ.setdefault("FREDPIPE_GRAPHQL_INTROSPECTION", "true")
 
 from collections.abc import Iterator
 from pathlib import Path
