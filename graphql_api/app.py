@@ -19,6 +19,7 @@ from graphql_api.auth import routes as auth_routes
 from graphql_api.auth.middleware import AccountChecks, Authentication
 from graphql_api.auth.routes import AuthState, oauth2_scheme
 from graphql_api.auth.tokens import TokenService
+from graphql_api.body_limit import BodyLimit
 from graphql_api.cache import Cache, LocalResponses, RedisCache, SharedResponses, make_cache
 from graphql_api.cancellation import CancelOnDisconnect, WorkLog
 from graphql_api.compression import Compression
@@ -92,9 +93,14 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         app.state.data_versions.current, settings.read_memo_mb * 1024 * 1024
     )
     # add_middleware wraps what is there, so a request meets these in reverse order:
-    # request id -> authentication (401 ends here) -> rate limits (429) -> compression ->
-    # response cache (hits end here, keyed by the principal's role) -> cancel on disconnect.
-    app.add_middleware(CancelOnDisconnect, work_log=app.state.work_log)
+    # request id -> body cap (413) -> authentication (401) -> rate limits (429) -> compression
+    # -> response cache (hits end here, keyed by the principal's role) -> cancel on disconnect
+    # or after the time budget (503).
+    app.add_middleware(
+        CancelOnDisconnect,
+        work_log=app.state.work_log,
+        budget=settings.request_timeout_seconds,
+    )
     app.add_middleware(
         ResponseCache,
         versions=app.state.data_versions,
@@ -111,6 +117,7 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         checks=app.state.auth.checks,
         allow_anonymous=settings.allow_anonymous,
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
 
     app.include_router(

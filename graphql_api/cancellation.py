@@ -142,16 +142,34 @@ class WorkLog:
         return None
 
 
+async def _over_budget(send: Send, budget: float) -> None:
+    body = (
+        '{"code":"SERVICE_UNAVAILABLE","message":"the request took longer than its time '
+        f'budget of {budget:g} s and was stopped"}}'
+    ).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", b"5"),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class CancelOnDisconnect:
-    """Pure ASGI: run the request in a task, cancel it when the client disconnects early.
+    """Pure ASGI: run the request in a task, cancel it when the client disconnects early or
+    its time budget runs out.
 
     The request body is read first (this API's bodies are small GraphQL documents and JSON),
     so afterwards the only message the connection can still send is ``http.disconnect``.
     """
 
-    def __init__(self, app: ASGIApp, work_log: WorkLog) -> None:
+    def __init__(self, app: ASGIApp, work_log: WorkLog, budget: float | None = None) -> None:
         self.app = app
         self.work_log = work_log
+        #: seconds a request may take (``FREDPIPE_REQUEST_TIMEOUT_SECONDS``); past it, it is
+        #: cancelled like a disconnected one and answered 503
+        self.budget = budget
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -191,10 +209,36 @@ class CancelOnDisconnect:
                 complete = True
             await send(message)
 
-        task = asyncio.ensure_future(self.app(scope, app_receive, app_send))
+        started = False
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await app_send(message)
+
+        task = asyncio.ensure_future(self.app(scope, app_receive, tracked_send))
         watcher = asyncio.ensure_future(receive())
         try:
-            await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {task, watcher}, timeout=self.budget, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not task.done() and not watcher.done():  # the time budget ran out
+                work.cancelled.set()
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ClientDisconnected):
+                    await task
+                log.warning(
+                    "request %s stopped after its time budget of %.0f s (%d units done, "
+                    "%d skipped)",
+                    work.request_id,
+                    self.budget,
+                    work.started,
+                    work.skipped,
+                )
+                if not started and self.budget is not None:
+                    await _over_budget(send, self.budget)
+                return
             if (
                 not task.done()
                 and watcher.done()

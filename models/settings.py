@@ -139,6 +139,15 @@ class Settings(BaseSettings):
         description="requests per identity (a user, a client, or an anonymous address) to "
         "the data routes and websocket operations, in limits notation; over it: 429",
     )
+    max_body_bytes: int = Field(
+        default=1_000_000, gt=0, description="largest request body the API reads; over: 413"
+    )
+    request_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="time budget of one HTTP request; past it the work is stopped and the "
+        "answer is 503",
+    )
     graphql_introspection: bool = Field(
         default=False,
         description='introspection and field suggestions ("did you mean") in GraphQL; the '

@@ -17,12 +17,6 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     )
     atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
-# The suites run the API as the demo does (anonymous viewers, GraphQL introspection on) unless
-# they test those settings, which turn them off for their own apps and servers
-# (tests/api/auth, tests/api/test_query_limits.py); servers and CLI runs inherit this.
-os.environ.setdefault("FREDPIPE_ALLOW_ANONYMOUS", "true")
-os.environ.setdefault("FREDPIPE_GRAPHQL_INTROSPECTION", "true")
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +25,7 @@ import sqlalchemy as sa
 
 from models.engine import make_engine
 from models.migrate import upgrade
+from tests.support.cli import SUITE_DEFAULTS
 from tests.support.databases import (
     BACKENDS,
     IN_CI,
@@ -40,6 +35,12 @@ from tests.support.databases import (
     fresh_database,
 )
 from tests.support.dbt import RealMarts
+
+# The suites run the API as the demo does (anonymous viewers, GraphQL introspection on) unless
+# they test those settings, which turn them off for their own apps and servers
+# (tests/api/auth, tests/api/test_query_limits.py); servers and CLI runs inherit this.
+for _name, _value in SUITE_DEFAULTS.items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -179,6 +180,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 #: them, instead of one long file starting last and running alone.
 LONG_FILES = (
     "tests/e2e/test_pipeline_e2e.py",
+    "tests/e2e/test_real_series_e2e.py",
     "tests/api/test_dbt_docs.py",
     "tests/flows/test_schedule.py",
     "tests/flows/test_cli_forecast.py",

@@ -1,12 +1,11 @@
 """End to end through the real CLI: sandbox → ``fredpipe pipeline run`` → ``fredpipe serve``.
 
-GraphQL answers are compared with the data the sandbox served (demo) and with an independent
-pandas computation (real FRED series from ``FREDPIPE_REAL_DATA_DIR``).
+GraphQL answers are compared with the data the sandbox served (demo data);
+``test_real_series_e2e.py`` does the same for real FRED series against pandas.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 from collections.abc import Iterator
@@ -18,13 +17,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingest.catalog import load_catalog
-from models.settings import SANDBOX_API_KEY
 from sandbox.demo_data import demo_series
 from sandbox.server import running_sandbox
 from tests.support.api_data import EXAMPLE_QUERY
-from tests.support.cli import REPO, chromium_path, cli_env, graphql, run_cli, serving
+from tests.support.cli import REPO, chromium_path, graphql, run_cli, serving
 from tests.support.databases import BACKENDS, IN_CI, fresh_database
+from tests.support.e2e import filled, run_pipeline
 
 pytestmark = pytest.mark.e2e
 
@@ -38,17 +36,6 @@ class Deployed:
     backend: str
 
 
-def _pipeline(db_url: str, fred_url: str, ids: list[str]) -> dict[str, str]:
-    env = cli_env(
-        FREDPIPE_DATABASE_URL=db_url,
-        FREDPIPE_FRED_BASE_URL=str(fred_url),
-        FRED_API_KEY=SANDBOX_API_KEY,
-    )
-    done = run_cli(["pipeline", "run", "--series", ",".join(ids)], env)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
-    return env
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo_deployment(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -56,44 +43,14 @@ def demo_deployment(
     """One pipeline run per backend on the sandbox's demo data, shared by this module's tests."""
     with fresh_database(request.param, tmp_path_factory.mktemp("e2e")) as db_url:
         with running_sandbox() as fred_url:
-            env = _pipeline(db_url, fred_url, DEMO_IDS)
+            env = run_pipeline(db_url, fred_url, DEMO_IDS)
         yield Deployed(env, request.param)
-
-
-def _filled(
-    series_id: str, obs: list[tuple[date, float | None]]
-) -> list[tuple[date, float | None]]:
-    """``obs`` after the catalog's missing-value policy, as the pipeline applies it: a run of
-    at most ``max_gap`` missing values after a value is filled (ffill: that value; linear: by
-    date between its neighbours, interior runs only); longer runs stay missing."""
-    policy = load_catalog().fill_policies().get(series_id, {"method": "none", "max_gap": 0})
-    out = list(obs)
-    i = 0
-    while i < len(obs):
-        if obs[i][1] is not None:
-            i += 1
-            continue
-        j = i
-        while j < len(obs) and obs[j][1] is None:
-            j += 1
-        before = obs[i - 1] if i > 0 else None
-        after = obs[j] if j < len(obs) else None
-        if before is not None and j - i <= int(policy["max_gap"]):
-            for k in range(i, j):
-                if policy["method"] == "ffill":
-                    out[k] = (obs[k][0], before[1])
-                elif policy["method"] == "linear" and after is not None:
-                    assert before[1] is not None and after[1] is not None
-                    w = (obs[k][0] - before[0]).days / (after[0] - before[0]).days
-                    out[k] = (obs[k][0], before[1] + (after[1] - before[1]) * w)
-        i = j
-    return out
 
 
 def _demo_values(series_id: str, start: date, end: date) -> tuple[list[str], list[float]]:
     demo = demo_series()[series_id].observations
     obs = [(d, None if v == "." else float(v)) for d, v in demo]
-    rows = [(d, v) for d, v in _filled(series_id, obs) if start <= d <= end and v is not None]
+    rows = [(d, v) for d, v in filled(series_id, obs) if start <= d <= end and v is not None]
     return [d.isoformat() for d, _ in rows], [float(v) for _, v in rows]
 
 
@@ -216,32 +173,3 @@ def test_graphiql_runs_a_query_without_leaving_the_origin(
     demo_deployment: Deployed, tmp_path: Path
 ) -> None:
     _browser_check(demo_deployment, "graphiql.mjs", "/graphql", tmp_path / "graphiql.png")
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_real_series_match_pandas(backend: str, real_data_dir: Path, tmp_path: Path) -> None:
-    query = """query($id: ID!) { indicator(id: $id) {
-        observations(start: "1990-01-01", end: "2019-12-31") { dates values }
-        stats(start: "1990-01-01", end: "2019-12-31") { count mean variance } } }"""
-    with fresh_database(backend, tmp_path) as db_url:
-        with running_sandbox(data_dir=real_data_dir) as fred_url:
-            env = _pipeline(db_url, fred_url, REAL_IDS)
-        with serving(env) as base:
-            answers = {sid: graphql(base, query, {"id": sid}) for sid in REAL_IDS}
-    for sid, body in answers.items():
-        assert "errors" not in body, body
-        raw = pd.read_csv(real_data_dir / f"{sid}.csv", na_values=".", parse_dates=["date"])
-        pairs = [
-            (d.date(), None if math.isnan(v) else float(v))
-            for d, v in zip(raw.date, raw.value, strict=True)
-        ]
-        frame = pd.DataFrame(_filled(sid, pairs), columns=["date", "value"])
-        frame["date"] = pd.to_datetime(frame["date"])
-        frame["value"] = frame["value"].astype(float)
-        window = frame[(frame.date >= "1990-01-01") & (frame.date <= "2019-12-31")].dropna()
-        got = body["data"]["indicator"]  # type: ignore[index]
-        assert got["observations"]["dates"] == [d.strftime("%Y-%m-%d") for d in window.date]
-        assert got["observations"]["values"] == pytest.approx(window.value.tolist(), rel=1e-12)
-        assert got["stats"]["count"] == len(window)
-        assert math.isclose(got["stats"]["mean"], window.value.mean(), rel_tol=1e-9)
-        assert math.isclose(got["stats"]["variance"], window.value.var(ddof=1), rel_tol=1e-9)

@@ -34,8 +34,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+#: how the suites run the API unless a test says otherwise: as the demo does, anonymous
+#: viewers allowed and GraphQL introspection on (tests/conftest.py applies it in process)
+SUITE_DEFAULTS = {"FREDPIPE_ALLOW_ANONYMOUS": "true", "FREDPIPE_GRAPHQL_INTROSPECTION": "true"}
+
+
 def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for a CLI or server subprocess: ours without FREDPIPE_/FRED_ settings,
+    then ``SUITE_DEFAULTS``, then ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FREDPIPE_", "FRED_"))}
+    env.update(SUITE_DEFAULTS)
     env.update(extra)
     return env
 

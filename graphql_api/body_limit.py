@@ -1,0 +1,72 @@
+"""A cap on request bodies (``FREDPIPE_MAX_BODY_BYTES``, 1 MB by default): 413 before the body
+is read in full.
+
+A declared ``Content-Length`` over the cap is refused before a byte of the body is read; a
+body without one (chunked) is counted as it arrives and refused as soon as it passes the cap,
+so nothing downstream (the response cache, the cancellation layer, FastAPI) ever holds more
+than the cap in memory. The API's own bodies are GraphQL documents and forms of a few KB.
+"""
+
+from __future__ import annotations
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _too_large(limit: int) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    body = orjson.dumps(
+        {"code": "PAYLOAD_TOO_LARGE", "message": f"the request body is over {limit} bytes"}
+    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    return body, headers
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        seen = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except BodyTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body, headers = _too_large(self.max_bytes)
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
