@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NPM_STAMP := client/node_modules/.installed
 UV_VERSION := 0.13.9
 # pytest-xdist workers: most of the suite waits on MariaDB, dbt and server subprocesses, so
-# three workers keep two cores busy. Each test file runs whole on one worker (module fixtures
+# four workers keep two cores busy. Each test file runs whole on one worker (module fixtures
 # such as the dbt builds are made once). PYTEST_WORKERS=0 runs in-process, one test at a time.
 PYTEST_WORKERS ?= 4
 
