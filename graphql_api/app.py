@@ -26,7 +26,7 @@ from graphql_api.compression import Compression
 from graphql_api.context import get_context
 from graphql_api.db import DataVersionSource
 from graphql_api.dbt_docs import dbt_docs_router
-from graphql_api.errors import ApiError
+from graphql_api.errors import RETRY_AFTER_SECONDS, ApiError
 from graphql_api.events import VersionFeed
 from graphql_api.ide import LocalGraphiQLRouter
 from graphql_api.rate_limits import Limiter, RateLimits, parse_limit
@@ -47,7 +47,12 @@ log = logging.getLogger("fredpipe.api")
 def create_app(settings: Settings | None = None, *, cache: Cache | None = None) -> FastAPI:
     """Build the API. ``cache`` overrides the one chosen from settings (memory or Redis)."""
     settings = settings or get_settings()
-    engine = make_engine(settings.database_url, ssl_ca=settings.mysql_ssl_ca)
+    engine = make_engine(
+        settings.database_url,
+        ssl_ca=settings.mysql_ssl_ca,
+        connect_timeout=settings.database_connect_timeout_seconds,
+        read_timeout=settings.database_read_timeout_seconds,
+    )
     feed = VersionFeed(settings, engine)
 
     @asynccontextmanager
@@ -138,7 +143,8 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse({"code": exc.code, "message": exc.message}, exc.http_status)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if exc.http_status == 503 else None
+        return JSONResponse({"code": exc.code, "message": exc.message}, exc.http_status, headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -150,7 +156,15 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
     @app.get("/healthz", tags=["ops"], summary="Liveness and database reachability")
     async def healthz() -> JSONResponse:
         body = await to_thread.run_sync(_health, engine)
-        return JSONResponse(body, 200 if body["database"] else 503)
+        if shared_responses is None:
+            body["cache"] = "memory"
+        else:
+            body["cache"] = "ok" if await shared_responses.healthy() else "degraded"
+        if body["database"] and body["cache"] == "degraded":
+            body["status"] = "degraded"  # answering, from this process's cache only
+        if not body["database"]:
+            return JSONResponse(body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return JSONResponse(body)
 
     if (settings.client_dist_dir / "index.html").is_file():
         mount_client(app, settings.client_dist_dir)

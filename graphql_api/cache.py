@@ -239,6 +239,18 @@ class SharedResponses:
         except (redis.RedisError, OSError, TimeoutError) as exc:
             self._trip("set", exc)
 
+    async def healthy(self) -> bool:
+        """Whether Redis answers a PING within the timeout now (a failure opens the circuit,
+        as any other call's would); False at once while the circuit is open."""
+        if not self.available:
+            return False
+        try:
+            await asyncio.wait_for(self.client.ping(), self.timeout)
+        except (redis.RedisError, OSError, TimeoutError) as exc:
+            self._trip("ping", exc)
+            return False
+        return True
+
     def _trip(self, what: str, exc: BaseException) -> None:
         self._open_until = self._clock() + self.cooldown
         log.warning(

@@ -19,6 +19,7 @@ is answered from memory and opens nothing (``graphql_api.read_memo``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -35,6 +36,7 @@ from tenacity import (
 )
 
 from graphql_api.cancellation import checkpoint
+from graphql_api.errors import ServiceUnavailable, is_database_outage
 from graphql_api.read_memo import ABSENT, ReadMemo
 from graphql_api.version_probe import VersionProbe
 from models import series_repository
@@ -79,9 +81,23 @@ class RequestDB:
     def _call(self, fn: Callable[..., T], *args: object) -> T:
         with self._lock:
             checkpoint()
-            if self._conn is None:
-                self._conn = _connect_waiting_for_writer(self._engine)
-            return fn(self._conn, *args)
+            try:
+                if self._conn is None:
+                    self._conn = _connect_waiting_for_writer(self._engine)
+                return fn(self._conn, *args)
+            except Exception as exc:
+                if is_database_outage(exc):
+                    self._discard()
+                    raise ServiceUnavailable() from exc
+                raise
+
+    def _discard(self) -> None:
+        """Drop a connection that failed mid-call; the next call of this request reconnects."""
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.invalidate()
+                self._conn.close()
+            self._conn = None
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """``fn(connection, *args)``, a read: remembered by the memo, else run in the
@@ -229,5 +245,10 @@ class DataVersionSource:
         return heard is None or heard <= memo[1]
 
     def _read(self) -> int:
-        with _connect_waiting_for_writer(self._engine) as conn:
-            return series_repository.data_version(conn)
+        try:
+            with _connect_waiting_for_writer(self._engine) as conn:
+                return series_repository.data_version(conn)
+        except Exception as exc:
+            if is_database_outage(exc):
+                raise ServiceUnavailable() from exc
+            raise

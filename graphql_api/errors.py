@@ -9,7 +9,10 @@ import logging
 from collections.abc import MutableSequence
 from datetime import date
 
+import orjson
+import sqlalchemy as sa
 from graphql import GraphQLError
+from starlette.types import Send
 
 log = logging.getLogger("fredpipe.api")
 
@@ -36,6 +39,29 @@ class NotFoundError(ApiError):
 class BadUserInputError(ApiError):
     code = "BAD_USER_INPUT"
     http_status = 400
+
+
+#: what a 503 asks the client to wait before trying again
+RETRY_AFTER_SECONDS = 5
+
+
+class ServiceUnavailable(ApiError):
+    """The database did not answer (unreachable, silent past its timeout, or held by a
+    writer for too long): a transient failure, answered 503 with ``Retry-After``."""
+
+    code = "SERVICE_UNAVAILABLE"
+    http_status = 503
+
+    def __init__(
+        self,
+        message: str = "the database is not answering; retry in a few seconds",
+    ) -> None:
+        super().__init__(message)
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """A failure to reach or hear from the database, as opposed to a bad statement."""
+    return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError | TimeoutError)
 
 
 def unknown_indicator(series_id: str) -> NotFoundError:
@@ -72,3 +98,23 @@ def mask_unexpected(errors: MutableSequence[GraphQLError], request_id: str) -> N
             path=error.path,
             extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
         )
+
+
+async def send_unavailable(send: Send, path: str, error: ServiceUnavailable) -> None:
+    """A 503 from a pure-ASGI layer (before the routes run), in the shape of the path's API:
+    a GraphQL response on ``/graphql``, ``{code, message}`` elsewhere."""
+    if path == "/graphql":
+        payload: dict[str, object] = {
+            "data": None,
+            "errors": [{"message": error.message, "extensions": {"code": error.code}}],
+        }
+    else:
+        payload = {"code": error.code, "message": error.message}
+    body = orjson.dumps(payload)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -42,6 +42,7 @@ from graphql_api.cache import LocalResponses, SharedResponses, StoredResponse
 from graphql_api.cancellation import read_body
 from graphql_api.compression import accept_encoding_of, accepted_encoding, encode_all_off_loop
 from graphql_api.db import DataVersionSource
+from graphql_api.errors import ServiceUnavailable, send_unavailable
 
 #: the paths of the GraphQL endpoint (the router is mounted at ``/graphql``)
 GRAPHQL_PATHS = frozenset({"/graphql", "/graphql/"})
@@ -118,7 +119,11 @@ class ResponseCache:
         digest.update(scope["query_string"])
         digest.update(b"\0")
         digest.update(body)
-        version = await self.versions.current()
+        try:
+            version = await self.versions.current()
+        except ServiceUnavailable as exc:
+            await send_unavailable(send, scope["path"], exc)
+            return
         key = f"v{version}:{self.scope_of(scope)}:{digest.hexdigest()}"
         encoding = accepted_encoding(accept_encoding_of(scope)) or "identity"
 

@@ -24,7 +24,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from graphql_api.context import OperationScope
-from graphql_api.errors import mask_unexpected
+from graphql_api.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, mask_unexpected
 from graphql_api.extensions import ResponseCache
 from graphql_api.query import Query
 from graphql_api.query_cost import QueryCost
@@ -41,6 +41,13 @@ class FredpipeSchema(strawberry.Schema):
     ) -> None:
         ctx: Any = execution_context.context if execution_context else None
         mask_unexpected(errors, getattr(ctx, "request_id", None) or "unknown")
+        response = getattr(ctx, "response", None)
+        if response is not None and any(
+            isinstance(e.original_error, ServiceUnavailable) for e in errors
+        ):
+            # a transient outage is the server's, not the query's: HTTP says so too
+            response.status_code = 503
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
 
 
 #: parsed and validated documents kept per process (an LRU each): a client sends a few documents

@@ -9,7 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 
-def make_engine(url: str, *, read_only: bool = False, ssl_ca: str | None = None) -> sa.Engine:
+def make_engine(
+    url: str,
+    *,
+    read_only: bool = False,
+    ssl_ca: str | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+) -> sa.Engine:
+    """An engine for ``url``. ``connect_timeout``/``read_timeout`` (MySQL): seconds before a
+    server that does not accept, or accepts and then says nothing, fails the call instead of
+    hanging it (the API sets them; long pipeline statements keep the driver's defaults)."""
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"future": True}
     if parsed.get_backend_name() == "duckdb":
@@ -23,8 +33,18 @@ def make_engine(url: str, *, read_only: bool = False, ssl_ca: str | None = None)
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_recycle"] = 3600
+        connect_args: dict[str, Any] = {}
         if ssl_ca:
-            kwargs["connect_args"] = {"ssl": {"ca": ssl_ca}}
+            connect_args["ssl"] = {"ca": ssl_ca}
+        if connect_timeout is not None:
+            connect_args["connect_timeout"] = connect_timeout
+        if read_timeout is not None:
+            connect_args["read_timeout"] = read_timeout
+            connect_args["write_timeout"] = read_timeout
+        if connect_args:
+            kwargs["connect_args"] = connect_args
+        if connect_timeout is not None:
+            kwargs["pool_timeout"] = connect_timeout  # waiting for a free pooled connection
     return sa.create_engine(parsed, **kwargs)
 
 

@@ -139,6 +139,18 @@ class Settings(BaseSettings):
         description="requests per identity (a user, a client, or an anonymous address) to "
         "the data routes and websocket operations, in limits notation; over it: 429",
     )
+    database_connect_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="the API's MySQL connect timeout: an unreachable database answers 503 "
+        "after this long instead of hanging",
+    )
+    database_read_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="the API's MySQL read and write timeout: a database that accepts but "
+        "stops answering fails the read after this long (503)",
+    )
     max_body_bytes: int = Field(
         default=1_000_000, gt=0, description="largest request body the API reads; over: 413"
     )

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graphql_api.auth.principal import ANONYMOUS, STATE_KEY, Principal
 from graphql_api.auth.tokens import ACCESS, TokenError, TokenService
+from graphql_api.errors import ServiceUnavailable, is_database_outage, send_unavailable
 from models import accounts
 
 ACCOUNT_CHECK_SECONDS = 5.0
@@ -77,8 +78,13 @@ class AccountChecks:
         self._seen.pop((kind, subject), None)
 
     def _read(self, subject: str, kind: accounts.Kind) -> accounts.Account | None:
-        with self._engine.connect() as conn:
-            return accounts.find(conn, subject, kind)
+        try:
+            with self._engine.connect() as conn:
+                return accounts.find(conn, subject, kind)
+        except Exception as exc:
+            if is_database_outage(exc):
+                raise ServiceUnavailable() from exc
+            raise
 
 
 class Unauthenticated(Exception):
@@ -144,6 +150,9 @@ class Authentication:
             )
         except Unauthenticated as exc:
             await _refuse(send, exc.message, invalid_token=exc.invalid_token)
+            return
+        except ServiceUnavailable as exc:  # the account could not be checked
+            await send_unavailable(send, scope["path"], exc)
             return
         scope.setdefault("state", {})[STATE_KEY] = principal
         await self.app(scope, receive, send)
