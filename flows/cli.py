@@ -6,6 +6,7 @@ one line on stderr with exit code 2 (no tracebacks for expected failures).
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from rich.table import Table
 from flows.accounts import clients_app, users_app
 from flows.prefect_env import apply_prefect_defaults
 from ingest.catalog import Catalog, CatalogError, load_catalog, parse_series_ids
+from models.log_config import configure_logging
 from models.settings import Settings, SettingsError, get_settings, load_settings, use_settings
 
 apply_prefect_defaults()
@@ -49,6 +51,7 @@ def _settings(**overrides: object) -> Settings:
     except SettingsError as exc:
         raise _fail(str(exc)) from None
     use_settings(settings)
+    configure_logging(settings)
     return settings
 
 
@@ -285,13 +288,19 @@ def _serve(settings: Settings) -> None:
         )
 
     base = f"http://{settings.api_host}:{settings.api_port}"
-    console.print(
-        f"dashboard  {base}/\nGraphiQL   {base}/graphql\nREST docs  {base}/docs\n"
-        f"dbt docs   {base}/dbt-docs/",
-        highlight=False,
+    # a log line, not a banner: with FREDPIPE_LOG_FORMAT=json every line a server writes is JSON
+    logging.getLogger("fredpipe.api").info(
+        "serving dashboard %s/, GraphiQL %s/graphql, REST docs %s/docs, dbt docs %s/dbt-docs/",
+        base,
+        base,
+        base,
+        base,
     )
     app = create_app(settings)
-    uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="info")
+    # our logging setup (models.log_config) replaces uvicorn's; its access log is ours
+    uvicorn.run(
+        app, host=settings.api_host, port=settings.api_port, log_config=None, access_log=False
+    )
 
 
 @app.command()

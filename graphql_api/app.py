@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request, Security
 from fastapi.responses import JSONResponse
 
 from graphql_api import rest
+from graphql_api.access_log import AccessLog
 from graphql_api.api_docs import mount_docs
 from graphql_api.auth import routes as auth_routes
 from graphql_api.auth.middleware import AccountChecks, Authentication
@@ -98,9 +99,9 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         app.state.data_versions.current, settings.read_memo_mb * 1024 * 1024
     )
     # add_middleware wraps what is there, so a request meets these in reverse order:
-    # request id -> body cap (413) -> authentication (401) -> rate limits (429) -> compression
-    # -> response cache (hits end here, keyed by the principal's role) -> cancel on disconnect
-    # or after the time budget (503).
+    # request id -> access log -> body cap (413) -> authentication (401) -> rate limits (429)
+    # -> compression -> response cache (hits end here, keyed by the principal's role) ->
+    # cancel on disconnect or after the time budget (503).
     app.add_middleware(
         CancelOnDisconnect,
         work_log=app.state.work_log,
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         allow_anonymous=settings.allow_anonymous,
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AccessLog)
     app.add_middleware(RequestIdMiddleware)
 
     app.include_router(

@@ -37,6 +37,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from graphql_api.access_log import COST, OPERATION
 from graphql_api.auth.principal import Principal
 from models.accounts import ANALYST
 
@@ -171,6 +172,10 @@ class QueryCost(SchemaExtension):
             return
         self.limit = cost_limit(getattr(context, "principal", None), settings.graphql_max_cost)
         self.requested = operation_cost(document, ctx.operation_name, ctx.variables)
+        request = getattr(context, "request", None)
+        if request is not None:  # for the access log line
+            setattr(request.state, OPERATION, ctx.operation_name)
+            setattr(request.state, COST, self.requested)
         if self.requested > self.limit:
             error = GraphQLError(
                 f"query cost {self.requested} exceeds the limit of {self.limit} by "

@@ -7,6 +7,7 @@ touches ``os.environ``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -110,6 +111,11 @@ class Settings(BaseSettings):
     )
     mysql_ssl_ca: str | None = Field(
         default=None, description="CA bundle path to require TLS to MySQL"
+    )
+    log_format: Literal["json", "console"] | None = Field(
+        default=None,
+        description="json (one object per line, for log shippers) or console; unset: "
+        "console on a terminal, json otherwise",
     )
     allow_anonymous: bool = Field(
         default=False,

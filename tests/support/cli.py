@@ -84,13 +84,16 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving(env: dict[str, str], timeout: float = 60) -> Iterator[str]:
+def serving(
+    env: dict[str, str], timeout: float = 60, log_file: Path | None = None
+) -> Iterator[str]:
     """Run ``fredpipe serve`` on a free port; yield its base URL; stop it by its pid. Its
-    output goes to a file (a pipe nobody reads would stall a chatty server)."""
+    output goes to a file (a pipe nobody reads would stall a chatty server): ``log_file``, or
+    one that is deleted afterwards."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="fredpipe-serve-") as work:
-        log = Path(work) / "serve.log"
+        log = log_file or Path(work) / "serve.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
                 [*FREDPIPE, "serve", "--port", str(port)],

@@ -1,0 +1,65 @@
+"""How every fredpipe process logs: structlog over the standard library, so our loggers, the
+libraries' (uvicorn, SQLAlchemy, Prefect's) and structlog's own all come out one way.
+
+``FREDPIPE_LOG_FORMAT``: ``json`` (one JSON object per line: what a log shipper such as
+CloudWatch's ``awslogs`` driver or Filebeat reads) or ``console`` (aligned, coloured text
+for a terminal). Unset: ``console`` when stderr is a terminal, ``json`` otherwise. An error
+is one line too, its exception as structured fields (``exception``: type, value, frames)
+rather than a multi-line traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+
+from models.settings import Settings
+
+#: loggers whose own lines are noise next to ours (uvicorn's access log: the API writes one
+#: line per request itself, with more in it)
+QUIET = {"uvicorn.access": logging.WARNING}
+
+
+def log_format(settings: Settings) -> str:
+    if settings.log_format is not None:
+        return settings.log_format
+    return "console" if sys.stderr.isatty() else "json"
+
+
+def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
+    """Route every logger through structlog's renderer on stderr (idempotent)."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    if log_format(settings) == "json":
+        renderer: Any = structlog.processors.JSONRenderer()
+        shared.append(structlog.processors.dict_tracebacks)
+    else:
+        renderer = structlog.dev.ConsoleRenderer()
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = []
+        logger.propagate = True
+    for name, quiet in QUIET.items():
+        logging.getLogger(name).setLevel(quiet)
