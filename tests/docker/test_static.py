@@ -321,3 +321,19 @@ def test_healthcheck_commands_are_well_formed(compose: dict[str, Any]) -> None:
     shlex.split(gateway[3])  # balanced quoting
     api = compose["services"]["api"]["healthcheck"]["test"]
     compile(api[api.index("-c") + 1], "<healthcheck>", "exec")
+
+
+def test_compose_api_gets_its_token_key_from_the_env_file(compose: dict[str, Any]) -> None:
+    for name in APP_SERVICES:
+        env = compose["services"][name]["environment"]
+        assert str(env["FREDPIPE_JWT_SECRET"]).startswith("${FREDPIPE_JWT_SECRET:?"), name
+        assert env["FREDPIPE_LOG_FORMAT"] == "json", name
+
+
+def test_awslogs_override_ships_every_service(compose: dict[str, Any]) -> None:
+    override = load_compose(COMPOSE.parent / "compose.awslogs.yaml")
+    assert set(override["services"]) == set(compose["services"])
+    for name, service in override["services"].items():
+        logging = service["logging"]
+        assert logging["driver"] == "awslogs", name
+        assert logging["options"]["awslogs-region"].startswith("${AWS_REGION:?"), name

@@ -94,8 +94,8 @@ def healthcheck_command(stage: Stage) -> list[str]:
     return exec_form(arg[arg.index("CMD ") + 4 :])
 
 
-def load_compose() -> dict[str, Any]:
-    data = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+def load_compose(path: Path = COMPOSE) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
