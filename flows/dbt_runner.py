@@ -120,6 +120,10 @@ def build_profile(settings: Settings, *, flavour: MySQLFlavour | None = None) ->
     return {PROFILE_NAME: {"target": target_name, "outputs": {target_name: output}}}
 
 
+#: dbt-duckdb's tries at opening the file while another process holds it (sleeping 2^n s)
+DUCKDB_CONNECT_ATTEMPTS = 6
+
+
 def _duckdb_output(url: URL) -> dict[str, Any]:
     database = url.database or ""
     if not database or database == ":memory:":
@@ -128,7 +132,15 @@ def _duckdb_output(url: URL) -> dict[str, Any]:
             f"FREDPIPE_DATABASE_URL names {database or 'no path'!r}"
         )
     # threads=1: a DuckDB file has one writer, and the marts are small enough not to care.
-    return {"type": "duckdb", "path": str(Path(database).resolve()), "schema": "main", "threads": 1}
+    # retries: dbt-duckdb reopens the file between nodes, and an API request reading at that
+    # moment holds it for milliseconds; wait that out (1, 2, 4, 8, 16 s) instead of failing
+    return {
+        "type": "duckdb",
+        "path": str(Path(database).resolve()),
+        "schema": "main",
+        "threads": 1,
+        "retries": {"connect_attempts": DUCKDB_CONNECT_ATTEMPTS},
+    }
 
 
 def _mysql_output(url: URL, flavour: MySQLFlavour) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from graphql_api.request_id import RequestIdMiddleware, request_id_of
 from graphql_api.response_cache import ResponseCache
 from graphql_api.rest_errors import install_error_shape
 from graphql_api.schema import build_schema
+from graphql_api.services.refresh import Refresher
 from graphql_api.static import mount_client, mount_pointer
 from graphql_api.version_probe import VersionProbe
 from models import series_repository
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         request_limit=parse_limit(settings.rate_limit),
     )
     app.state.work_log = WorkLog()
+    app.state.refresher = Refresher(settings)
     app.state.data_versions = DataVersionSource(
         engine, app.state.version_probe, heard=lambda: feed.latest
     )

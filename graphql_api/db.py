@@ -1,13 +1,13 @@
 """One database connection per request, used from worker threads.
 
-Opening a DuckDB file costs ~20 ms (the engine uses NullPool so the pipeline can write
-between requests), so a request opens at most one connection, lazily, and all its reads
-share it (one snapshot). On DuckDB the data version usually comes from ``VersionProbe``
-without opening the file, so a cache hit never touches the database. Calls are serialised
-because a DBAPI connection is not safe for concurrent use: by an asyncio lock first, so a
-query with a hundred aliases occupies one worker thread at a time instead of parking a
-hundred threads on the connection (and starving ``/healthz`` and other requests of the
-threadpool), and by a thread lock as the backstop.
+Opening a DuckDB file costs ~20 ms (the engine uses NullPool so the pipeline can write between
+requests, and ``models.engine`` retries while a writer holds the file), so a request opens at
+most one connection, lazily, and all its reads share it (one snapshot). On DuckDB the data
+version usually comes from ``VersionProbe`` without opening the file, so a cache hit never
+touches the database. Calls are serialised because a DBAPI connection is not safe for
+concurrent use: by an asyncio lock first, so a query with a hundred aliases occupies one worker
+thread at a time instead of parking a hundred threads on the connection (and starving
+``/healthz`` and other requests of the threadpool), and by a thread lock as the backstop.
 
 Each call is a unit of work of ``graphql_api.cancellation``: once the client has
 disconnected, queued calls are skipped (``ClientDisconnected``) instead of run.
@@ -28,12 +28,6 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from anyio import to_thread
-from tenacity import (
-    retry,
-    retry_if_exception,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
 
 from graphql_api.cancellation import checkpoint
 from graphql_api.errors import ServiceUnavailable, is_database_outage
@@ -43,25 +37,6 @@ from models import series_repository
 
 T = TypeVar("T")
 V = TypeVar("V")
-
-
-def _is_duckdb_writer_lock(exc: BaseException) -> bool:
-    """DuckDB admits one writing process; while a pipeline stage writes, opening fails."""
-    return isinstance(exc, sa.exc.OperationalError) and "Could not set lock" in str(exc)
-
-
-#: A dbt build holds the embedded file for seconds; wait that out rather than fail the request.
-_wait_for_writer = retry(
-    retry=retry_if_exception(_is_duckdb_writer_lock),
-    wait=wait_exponential_jitter(multiplier=0.05, max=1.0),
-    stop=stop_after_delay(20),
-    reraise=True,
-)
-
-
-@_wait_for_writer
-def _connect_waiting_for_writer(engine: sa.Engine) -> sa.Connection:
-    return engine.connect()
 
 
 class RequestDB:
@@ -83,7 +58,7 @@ class RequestDB:
             checkpoint()
             try:
                 if self._conn is None:
-                    self._conn = _connect_waiting_for_writer(self._engine)
+                    self._conn = self._engine.connect()
                 return fn(self._conn, *args)
             except Exception as exc:
                 if is_database_outage(exc):
@@ -246,7 +221,7 @@ class DataVersionSource:
 
     def _read(self) -> int:
         try:
-            with _connect_waiting_for_writer(self._engine) as conn:
+            with self._engine.connect() as conn:
                 return series_repository.data_version(conn)
         except Exception as exc:
             if is_database_outage(exc):

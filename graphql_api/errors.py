@@ -41,6 +41,13 @@ class BadUserInputError(ApiError):
     http_status = 400
 
 
+class ForbiddenError(ApiError):
+    """Signed in, but the role may not do this."""
+
+    code = "FORBIDDEN"
+    http_status = 403
+
+
 #: what a 503 asks the client to wait before trying again
 RETRY_AFTER_SECONDS = 5
 

@@ -26,6 +26,7 @@ from strawberry.types import ExecutionContext
 from graphql_api.context import OperationScope
 from graphql_api.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, mask_unexpected
 from graphql_api.extensions import ResponseCache
+from graphql_api.mutation import Mutation
 from graphql_api.query import Query
 from graphql_api.query_cost import QueryCost
 from graphql_api.subscription import Subscription
@@ -72,6 +73,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # response cache reads the data version from.
     return FredpipeSchema(
         query=Query,
+        mutation=Mutation,
         subscription=Subscription,
         extensions=[
             OperationScope,

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
 
 def make_engine(
@@ -30,6 +31,9 @@ def make_engine(
         # A DuckDB file admits one writing process; holding no idle connections lets the
         # pipeline write between API requests.
         kwargs["poolclass"] = sa.pool.NullPool
+        engine = sa.create_engine(parsed, **kwargs)
+        sa.event.listen(engine, "do_connect", _connect_waiting_for_the_file)
+        return engine
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_recycle"] = 3600
@@ -46,6 +50,28 @@ def make_engine(
         if connect_timeout is not None:
             kwargs["pool_timeout"] = connect_timeout  # waiting for a free pooled connection
     return sa.create_engine(parsed, **kwargs)
+
+
+def _is_file_lock(exc: BaseException) -> bool:
+    return "Could not set lock" in str(exc)
+
+
+#: another process holds the DuckDB file (an API request reads for milliseconds, a pipeline
+#: stage writes for seconds): try again for up to this long before failing
+FILE_LOCK_WAIT_SECONDS = 30.0
+
+
+@retry(
+    retry=retry_if_exception(_is_file_lock),
+    wait=wait_exponential_jitter(initial=0.05, max=2.0),
+    stop=stop_after_delay(FILE_LOCK_WAIT_SECONDS),
+    reraise=True,
+)
+def _connect_waiting_for_the_file(
+    dialect: sa.Dialect, record: object, cargs: list[Any], cparams: dict[str, Any]
+) -> Any:
+    """``do_connect`` hook: the dialect's own connect, retried while the file is locked."""
+    return dialect.connect(*cargs, **cparams)
 
 
 def is_duckdb(engine: sa.Engine) -> bool:

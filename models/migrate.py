@@ -36,6 +36,13 @@ def upgrade(engine_or_url: sa.Engine | str, revision: str = "head") -> None:
         command.upgrade(alembic_config(engine_or_url), revision)
 
 
+def head_revision() -> str | None:
+    """The newest revision of ``migrations/versions``: what ``upgrade`` brings a database to."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("duckdb://")).get_current_head()
+
+
 def current_revision(engine: sa.Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

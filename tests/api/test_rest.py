@@ -83,7 +83,12 @@ def test_docs_and_openapi_list_rest_paths(client: TestClient) -> None:
 
 
 def test_healthz_reports_database_and_version(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "database": True, "dataVersion": 1}
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "database": True,
+        "dataVersion": 1,
+        "cache": "memory",
+    }
 
 
 def test_healthz_when_database_is_unreachable(tmp_path: Path) -> None:

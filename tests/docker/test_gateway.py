@@ -6,7 +6,6 @@ Skips when nginx is not installed; with CI set a missing nginx fails instead (.c
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import socketserver
@@ -24,7 +23,7 @@ import pytest
 
 from models.engine import make_engine
 from models.migrate import upgrade
-from tests.support.cli import REPO, free_port, stop_process, wait_for
+from tests.support.cli import REPO, cli_env, free_port, stop_process, wait_for
 from tests.support.docker import (
     ASSET,
     DOCKERFILE,
@@ -70,8 +69,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, client_dist: Path) -> Iterator
     upgrade(engine)
     engine.dispose()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FREDPIPE_")}
-    env |= {"FREDPIPE_DATABASE_URL": url, "FREDPIPE_CLIENT_DIST_DIR": str(client_dist)}
+    env = cli_env(FREDPIPE_DATABASE_URL=url, FREDPIPE_CLIENT_DIST_DIR=str(client_dist))
     log = work / "api.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -133,13 +131,18 @@ def test_rendered_config_passes_nginx_t(gateway: Gateway) -> None:
 def test_healthz_passes_through(http: httpx.Client) -> None:
     response = http.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "dataVersion": 0}
+    assert response.json() == {
+        "status": "ok",
+        "database": True,
+        "dataVersion": 0,
+        "cache": "memory",
+    }
 
 
 def test_graphql_post_through_the_gateway(http: httpx.Client) -> None:
     response = _graphql(http, "{ dataVersion }")
     assert response.status_code == 200, response.text
-    assert response.json() == {"data": {"dataVersion": 0}}
+    assert response.json()["data"] == {"dataVersion": 0}
 
 
 def test_request_id_is_generated_passed_upstream_and_logged(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from models.engine import make_engine
-from models.migrate import current_revision, upgrade
+from models.migrate import current_revision, head_revision, upgrade
 from models.settings import SettingsError, load_settings
 from models.versioning import bump_version
 
@@ -21,7 +21,7 @@ def test_migrations_create_tables_and_are_idempotent(empty_db_url: str) -> None:
         "forecast_backtests",
         "data_versions",
     } <= names
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == head_revision() == "0004"
     engine.dispose()
 
 

@@ -13,7 +13,7 @@ import redis
 import sqlalchemy as sa
 
 from models.engine import make_engine
-from models.migrate import current_revision, upgrade
+from models.migrate import current_revision, head_revision, upgrade
 from models.settings import Settings, load_settings
 from models.tables import data_versions
 from models.version_events import (
@@ -162,4 +162,4 @@ def test_migration_0003_adds_the_series_column_to_an_older_database(empty_db_url
         stored: str | None = conn.execute(sa.select(data_versions.c.series_ids)).scalar_one()
     engine.dispose()
 
-    assert revision == "0003" and version == 1 and stored == '["DGS10"]'
+    assert revision == head_revision() and version == 1 and stored == '["DGS10"]'
