@@ -9,7 +9,9 @@ printed. The target is a ratio of at least ``TARGET_RATIO``.
 
     .venv/bin/python -m bench.api_wrk [--connections 8] [--seconds 10] [--encoding identity]
 
-``--encoding br`` (or ``gzip``) sends ``Accept-Encoding`` so the API answers with its stored
+The API is asked as production is: with a signed-in viewer's bearer token, so every request
+pays the token check (``--anonymous``: no token, as the demo allows). ``--encoding br`` (or
+``gzip``) sends ``Accept-Encoding`` so the API answers with its stored
 compressed variant, and the raw app returns those same compressed bytes.
 """
 
@@ -26,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from bench import api_db
-from bench.serving import api_server, raw_server
+from bench.serving import api_server, bench_token, raw_server
 
 TARGET_RATIO = 0.5
 README_QUERY = """{ indicators { id title units frequency }
@@ -68,14 +70,16 @@ def _threads(connections: int) -> int:
     return max(1, min(2, connections))
 
 
-def wrk_script(body: str, encoding: str, folder: Path) -> Path:
+def wrk_script(body: str, encoding: str, folder: Path, token: str | None = None) -> Path:
     """A wrk Lua script that POSTs ``body`` as JSON (wrk's Lua long brackets need no escaping
-    of the quotes and newlines of a GraphQL document)."""
+    of the quotes and newlines of a GraphQL document), with a bearer ``token`` if given."""
     lines = [
         'wrk.method = "POST"',
         'wrk.headers["Content-Type"] = "application/json"',
         f"wrk.body = [==[{body}]==]",
     ]
+    if token is not None:
+        lines.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
     if encoding != "identity":
         lines.append(f'wrk.headers["Accept-Encoding"] = "{encoding}"')
     path = folder / "post.lua"
@@ -112,16 +116,24 @@ def run_wrk(url: str, script: Path, connections: int, seconds: int) -> float:
 
 
 def bench(
-    database: Path, *, connections: int, seconds: int, encoding: str, query: str = README_QUERY
+    database: Path,
+    *,
+    connections: int,
+    seconds: int,
+    encoding: str,
+    query: str = README_QUERY,
+    signed_in: bool = True,
 ) -> Result:
     seconds = min(seconds, MAX_SECONDS)
     payload = httpx.Request("POST", "http://x", json={"query": query}).content.decode()
-    headers = {"Content-Type": "application/json", "Accept-Encoding": encoding}
     with tempfile.TemporaryDirectory(prefix="fredpipe-wrk-") as tmp:
         work = Path(tmp)
         served = api_db.copy_of(database, work)
-        script = wrk_script(payload, encoding, work)
-        with api_server(f"duckdb:///{served}", work) as api:
+        with api_server(f"duckdb:///{served}", work, signed_in=signed_in) as api:
+            token = bench_token(api) if signed_in else None
+            headers = {"Content-Type": "application/json", "Accept-Encoding": encoding}
+            if token is not None:
+                headers["Authorization"] = f"Bearer {token}"
             with httpx.Client(timeout=60) as client:
                 for expected in ("miss", "hit"):
                     response = client.post(f"{api}/graphql", content=payload, headers=headers)
@@ -131,6 +143,7 @@ def bench(
                     if response.headers.get("x-cache") != expected:
                         raise SystemExit(f"expected a cache {expected}: {response.headers}")
                 body = _wire_bytes(client, f"{api}/graphql", payload, headers)
+            script = wrk_script(payload, encoding, work, token)
             api_rps = run_wrk(f"{api}/graphql", script, connections, seconds)
         body_file = work / "answer.bin"
         body_file.write_bytes(body)
@@ -151,10 +164,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--encoding", choices=("identity", "gzip", "br"), default="identity")
     parser.add_argument("--database", type=Path, help="a built DuckDB file (default: bench.api_db)")
+    parser.add_argument(
+        "--anonymous",
+        action="store_true",
+        help="no token (the demo's setting) instead of a signed-in viewer's bearer token",
+    )
     args = parser.parse_args()
     database = args.database or api_db.ensure()
     result = bench(
-        database, connections=args.connections, seconds=args.seconds, encoding=args.encoding
+        database,
+        connections=args.connections,
+        seconds=args.seconds,
+        encoding=args.encoding,
+        signed_in=not args.anonymous,
     )
     print("\n".join(result.lines()))
 

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import httpx
 
+from models import accounts
+from models.engine import make_engine
+from models.migrate import upgrade
 from models.settings import REPO_ROOT
 
 #: uvicorn as ``fredpipe serve`` runs it (one process, access log at info), so the yardstick
@@ -77,22 +80,52 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+#: the signing key of ``api_server(signed_in=True)``: a benchmark's, not a secret
+BENCH_JWT_SECRET = "bench-only-signing-key-" + "0" * 32
+BENCH_USER, BENCH_PASSWORD = "bench", "bench-password-0"
+
+
 @contextmanager
-def api_server(database_url: str, work: Path, redis_url: str | None = None) -> Iterator[str]:
-    """``fredpipe serve`` on ``database_url``, read anonymously (as the demo serves it);
-    yields its base URL."""
+def api_server(
+    database_url: str, work: Path, redis_url: str | None = None, *, signed_in: bool = False
+) -> Iterator[str]:
+    """``fredpipe serve`` on ``database_url``; yields its base URL. Read anonymously (as the
+    demo serves it), or ``signed_in``: tokens required, as in production, with the user
+    ``BENCH_USER`` added to the database (``bench_token`` signs it in). The per-identity rate
+    limit is lifted either way: one benchmark client is one identity."""
     extra = {
         "FREDPIPE_DATABASE_URL": database_url,
         "FREDPIPE_CLIENT_DIST_DIR": str(work),
-        "FREDPIPE_ALLOW_ANONYMOUS": "true",
+        "FREDPIPE_ALLOW_ANONYMOUS": "false" if signed_in else "true",
         "FREDPIPE_GRAPHQL_INTROSPECTION": "true",
+        "FREDPIPE_RATE_LIMIT": "1000000/second",
     }
+    if signed_in:
+        extra["FREDPIPE_JWT_SECRET"] = BENCH_JWT_SECRET
+        engine = make_engine(database_url)
+        try:
+            upgrade(engine)
+            with engine.begin() as conn:
+                accounts.set_password(conn, BENCH_USER, accounts.VIEWER, BENCH_PASSWORD)
+        finally:
+            engine.dispose()
     if redis_url:
         extra["FREDPIPE_REDIS_URL"] = redis_url
     with _server(
         ["-m", "flows.cli", "serve", "--port"], _env(**extra), work / "api.log", "/healthz"
     ) as base:
         yield base
+
+
+def bench_token(base: str) -> str:
+    """An access token of ``BENCH_USER`` from a ``signed_in`` server."""
+    response = httpx.post(
+        f"{base}/auth/token",
+        data={"grant_type": "password", "username": BENCH_USER, "password": BENCH_PASSWORD},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
 
 
 @contextmanager

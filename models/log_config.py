@@ -14,6 +14,7 @@ import logging
 import sys
 from typing import Any
 
+import orjson
 import structlog
 
 from models.settings import Settings
@@ -21,6 +22,11 @@ from models.settings import Settings
 #: loggers whose own lines are noise next to ours (uvicorn's access log: the API writes one
 #: line per request itself, with more in it)
 QUIET = {"uvicorn.access": logging.WARNING}
+
+
+def _json(event: Any, **_: Any) -> str:
+    """orjson: several times faster than ``json.dumps`` on the access log's hot path."""
+    return orjson.dumps(event, default=str).decode()
 
 
 def log_format(settings: Settings) -> str:
@@ -38,7 +44,7 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     if log_format(settings) == "json":
-        renderer: Any = structlog.processors.JSONRenderer()
+        renderer: Any = structlog.processors.JSONRenderer(serializer=_json)
         shared.append(structlog.processors.dict_tracebacks)
     else:
         renderer = structlog.dev.ConsoleRenderer()

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import jwt
+from cachetools import LRUCache
 
 from models.accounts import ROLES, Account, Kind
 from models.settings import Settings
@@ -26,6 +27,8 @@ TokenUse = Literal["access", "refresh"]
 ACCESS: TokenUse = "access"
 REFRESH: TokenUse = "refresh"
 LEEWAY_SECONDS = 10
+#: verified tokens remembered per process (``TokenService.decode``)
+VERIFIED_TOKENS = 10_000
 REQUIRED_CLAIMS = ["iss", "aud", "iat", "nbf", "exp", "sub", "jti", "role", "kind", "token_use"]
 
 
@@ -68,6 +71,8 @@ class TokenService:
         self.audience = settings.jwt_audience
         self.access_seconds = settings.access_token_seconds
         self.refresh_seconds = settings.refresh_token_seconds
+        #: tokens that passed every check, with their claims (bounded, least recent out)
+        self._verified: LRUCache[tuple[str, str], Claims] = LRUCache(maxsize=VERIFIED_TOKENS)
         self._signing: str | bytes | None
         self._verifying: str | bytes | None
         if settings.jwt_public_key_file is not None:
@@ -113,6 +118,20 @@ class TokenService:
         return Issued(token, jti, expires, lifetime)
 
     def decode(self, token: str, token_use: TokenUse) -> Claims:
+        """The token's claims, or ``TokenError``. A token already verified by this process is
+        not verified again (a client sends the same one for its whole life, and checking a
+        signature costs ~70 µs); its expiry is still checked every time."""
+        remembered = self._verified.get((token, token_use))
+        if remembered is not None:
+            now = datetime.now(UTC)
+            if now <= remembered.expires_at + timedelta(seconds=LEEWAY_SECONDS):
+                return remembered
+            raise TokenError("the token has expired")
+        claims = self._decode(token, token_use)
+        self._verified[(token, token_use)] = claims
+        return claims
+
+    def _decode(self, token: str, token_use: TokenUse) -> Claims:
         if self._verifying is None:
             raise TokenError("this server does not accept tokens (no JWT key is configured)")
         try:
