@@ -30,8 +30,9 @@ describe("ModelSelection", () => {
     renderSelection([selectionMock({ data: selectionResult() })]);
     expect(screen.getByRole("status")).toHaveTextContent("Loading the model selection");
 
+    // the region is there while loading too: wait for the loaded text itself
     const region = await screen.findByRole("region", { name: "Model selection" });
-    expect(within(region).getByText(/Chosen:/)).toHaveTextContent(
+    expect(await within(region).findByText(/Chosen:/)).toHaveTextContent(
       "Chosen: ETS(A,Ad,N)ets — candidates ranked by mean MASE over 3 backtest windows of 22 steps.",
     );
     expect(tableRows()).toEqual([
