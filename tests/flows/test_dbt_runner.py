@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from flows.dbt_runner import (
+    DUCKDB_CONNECT_ATTEMPTS,
     DbtError,
     build_profile,
     detect_mysql_flavour,
@@ -33,7 +34,10 @@ def test_duckdb_profile_uses_the_absolute_file_and_schema_main(tmp_path: Path) -
         "path": str(tmp_path / "x.duckdb"),
         "schema": "main",
         "threads": 1,
+        # another process reading the file between dbt nodes is waited out, not a failure
+        "retries": {"connect_attempts": DUCKDB_CONNECT_ATTEMPTS},
     }
+    assert DUCKDB_CONNECT_ATTEMPTS >= 5  # 1 + 2 + 4 + 8 s of waiting at least
 
 
 def test_in_memory_duckdb_is_rejected_in_one_clear_error() -> None:
