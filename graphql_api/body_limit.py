@@ -9,24 +9,13 @@ than the cap in memory. The API's own bodies are GraphQL documents and forms of 
 
 from __future__ import annotations
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graphql_api.errors import send_json
 
 
 class BodyTooLarge(Exception):
     pass
-
-
-def _too_large(limit: int) -> tuple[bytes, list[tuple[bytes, bytes]]]:
-    body = orjson.dumps(
-        {"code": "PAYLOAD_TOO_LARGE", "message": f"the request body is over {limit} bytes"}
-    )
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-    ]
-    return body, headers
 
 
 class BodyLimit:
@@ -67,6 +56,6 @@ class BodyLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body, headers = _too_large(self.max_bytes)
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        message = f"the request body is over {self.max_bytes} bytes"
+        payload = {"code": "PAYLOAD_TOO_LARGE", "message": message}
+        await send_json(send, 413, payload, [(b"connection", b"close")])

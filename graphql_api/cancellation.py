@@ -26,6 +26,8 @@ from typing import TypeVar
 from anyio import CapacityLimiter, to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graphql_api.errors import ServiceUnavailable, retry_after, send_json
+
 log = logging.getLogger("fredpipe.api.cancellation")
 
 T = TypeVar("T")
@@ -143,17 +145,9 @@ class WorkLog:
 
 
 async def _over_budget(send: Send, budget: float) -> None:
-    body = (
-        '{"code":"SERVICE_UNAVAILABLE","message":"the request took longer than its time '
-        f'budget of {budget:g} s and was stopped"}}'
-    ).encode()
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"retry-after", b"5"),
-    ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    message = f"the request took longer than its time budget of {budget:g} s and was stopped"
+    payload = {"code": ServiceUnavailable.code, "message": message}
+    await send_json(send, 503, payload, retry_after())
 
 
 class CancelOnDisconnect:

@@ -107,6 +107,27 @@ def mask_unexpected(errors: MutableSequence[GraphQLError], request_id: str) -> N
         )
 
 
+Headers = list[tuple[bytes, bytes]]
+
+
+async def send_json(
+    send: Send, status: int, payload: object, headers: Headers | None = None
+) -> None:
+    """A whole JSON response from a pure-ASGI layer (refusals made before the routes run)."""
+    body = orjson.dumps(payload)
+    start = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *(headers or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": start})
+    await send({"type": "http.response.body", "body": body})
+
+
+def retry_after() -> Headers:
+    return [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]
+
+
 async def send_unavailable(send: Send, path: str, error: ServiceUnavailable) -> None:
     """A 503 from a pure-ASGI layer (before the routes run), in the shape of the path's API:
     a GraphQL response on ``/graphql``, ``{code, message}`` elsewhere."""
@@ -117,11 +138,4 @@ async def send_unavailable(send: Send, path: str, error: ServiceUnavailable) -> 
         }
     else:
         payload = {"code": error.code, "message": error.message}
-    body = orjson.dumps(payload)
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-    ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, 503, payload, retry_after())

@@ -18,18 +18,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import orjson
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from graphql_api.auth.principal import principal_of
+from graphql_api.auth.principal import Principal, principal_of
+from graphql_api.errors import Headers, send_json
 
 log = logging.getLogger("fredpipe.api.limits")
 
 T = TypeVar("T")
 NAMESPACE = "fredpipe-api"
+RATE_LIMITED = "RATE_LIMITED"
 REDIS_TIMEOUT_SECONDS = 0.1
 BREAK_SECONDS = 5.0
 
@@ -89,39 +90,32 @@ class Limiter:
         reset = max(0, math.ceil(stats.reset_time - time.time()))
         return Window(item.amount, max(0, stats.remaining), reset)
 
-    async def clear(self, item: RateLimitItem, *identity: str) -> None:
-        await self._call(lambda s: s.clear(item, NAMESPACE, *identity))
 
-
-def identity_of(scope: Scope) -> str:
-    """Whom a request counts against: its principal, or for anonymous requests the client's
-    address (anonymous callers share no budget with each other)."""
-    principal = principal_of(scope)
+def identity_of(scope: Scope, principal: Principal | None = None) -> str:
+    """Whom a request counts against: its principal (the scope's, unless given), or for
+    anonymous requests the client's address (anonymous callers share no budget)."""
+    principal = principal or principal_of(scope)
     if principal is not None and principal.kind != "anonymous":
         return principal.label
     client = scope.get("client")
     return f"anonymous:{client[0] if client else 'unknown'}"
 
 
-def too_many(
-    item: RateLimitItem, window: Window, what: str
-) -> tuple[bytes, list[tuple[bytes, bytes]]]:
-    """The 429's body and headers: ``Retry-After`` and the IETF draft's ``RateLimit-*``."""
+def too_many(item: RateLimitItem, window: Window, what: str) -> tuple[str, Headers]:
+    """The refusal's message and the 429's headers: ``Retry-After`` and the IETF draft's
+    ``RateLimit-*``."""
     retry = max(1, window.reset_seconds)
     message = (
         f"rate limit exceeded: {item.amount} {what} per {item.multiples} "
         f"{item.GRANULARITY.name}; retry in {retry} s"
     )
-    body = orjson.dumps({"code": "RATE_LIMITED", "message": message})
     headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
         (b"retry-after", str(retry).encode()),
         (b"ratelimit-limit", str(item.amount).encode()),
         (b"ratelimit-remaining", b"0"),
         (b"ratelimit-reset", str(retry).encode()),
     ]
-    return body, headers
+    return message, headers
 
 
 class RateLimits:
@@ -142,6 +136,5 @@ class RateLimits:
             await self.app(scope, receive, send)
             return
         window = await self.limiter.window(self.limit, "requests", identity)
-        body, headers = too_many(self.limit, window, "requests")
-        await send({"type": "http.response.start", "status": 429, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        message, headers = too_many(self.limit, window, "requests")
+        await send_json(send, 429, {"code": RATE_LIMITED, "message": message}, headers)

@@ -90,8 +90,6 @@ class ReadMemo:
         self._entries: LRUCache[Hashable, Any] = LRUCache(
             maxsize=max(max_bytes, 1), getsizeof=approx_bytes
         )
-        self.hits = 0
-        self.misses = 0
 
     @property
     def enabled(self) -> bool:
@@ -121,9 +119,7 @@ class ReadMemo:
         try:
             value = self._entries[key]
         except KeyError:
-            self.misses += 1
             return False, None
-        self.hits += 1
         return True, value
 
     def put(self, key: Hashable, value: object) -> None:

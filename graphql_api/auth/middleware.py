@@ -23,14 +23,18 @@ import time
 from collections.abc import Callable
 from urllib.parse import parse_qs
 
-import orjson
 import sqlalchemy as sa
 from anyio import to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graphql_api.auth.principal import ANONYMOUS, STATE_KEY, Principal
 from graphql_api.auth.tokens import ACCESS, TokenError, TokenService
-from graphql_api.errors import ServiceUnavailable, is_database_outage, send_unavailable
+from graphql_api.errors import (
+    ServiceUnavailable,
+    is_database_outage,
+    send_json,
+    send_unavailable,
+)
 from models import accounts
 
 ACCOUNT_CHECK_SECONDS = 5.0
@@ -167,17 +171,8 @@ async def _refuse(send: Send, message: str, *, invalid_token: bool = True) -> No
     challenge = REALM
     if invalid_token:
         challenge += f', error="invalid_token", error_description="{message}"'
-    body = orjson.dumps({"code": "UNAUTHENTICATED", "message": message})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", challenge.encode("latin-1")),
-                (b"cache-control", b"no-store"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    headers = [
+        (b"www-authenticate", challenge.encode("latin-1")),
+        (b"cache-control", b"no-store"),
+    ]
+    await send_json(send, 401, {"code": "UNAUTHENTICATED", "message": message}, headers)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -22,7 +21,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 
 from graphql_api.auth.middleware import Unauthenticated, authenticate
 from graphql_api.auth.routes import AuthState
-from graphql_api.rate_limits import identity_of, too_many
+from graphql_api.rate_limits import RATE_LIMITED, identity_of, too_many
 
 UNAUTHORIZED = 4401
 #: a websocket close reason is at most 123 bytes
@@ -61,22 +60,15 @@ class AuthenticatingHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         principal = getattr(self.context, "principal", None)
         if self.connection_acknowledged and principal is not None:
             state: AuthState = self.context.request.app.state.auth
-            identity = (
-                principal.label
-                if principal.kind != "anonymous"
-                else identity_of(self.context.request.scope)
-            )
+            identity = identity_of(self.context.request.scope, principal)
             if not await state.limiter.hit(state.request_limit, "requests", identity):
                 window = await state.limiter.window(state.request_limit, "requests", identity)
-                body, _ = too_many(state.request_limit, window, "operations")
-                error = orjson.loads(body)
+                refusal, _ = too_many(state.request_limit, window, "operations")
                 await self.send_message(
                     {
                         "id": message["id"],
                         "type": "error",
-                        "payload": [
-                            {"message": error["message"], "extensions": {"code": error["code"]}}
-                        ],
+                        "payload": [{"message": refusal, "extensions": {"code": RATE_LIMITED}}],
                     }
                 )
                 return

@@ -78,10 +78,3 @@ class Refresher:
                 )
             self._running = (run, proc)
             return run
-
-    def wait(self, timeout: float | None = None) -> int | None:
-        """The running worker's exit code once it ends (for tests and shutdown)."""
-        running = self._running
-        if running is None:
-            return None
-        return running[1].wait(timeout)
