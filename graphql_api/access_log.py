@@ -1,4 +1,6 @@
-"""One log line per HTTP request (``fredpipe.access``), through the process's structlog setup
+"""One log line per HTTP request (``fredpipe.access``), and the request id every request and
+response carries (``graphql_api.request_id``: the client's ``X-Request-ID`` or a new one),
+in one layer because the line logs the id, through the process's structlog setup
 (``models.log_config``: JSON lines in production): request id, who (``user:…``,
 ``client:…``, ``anonymous``, or none on public routes), method, path, status, latency in ms,
 whether the response cache answered, and for GraphQL the operation's name and cost (left in
@@ -9,12 +11,13 @@ from __future__ import annotations
 
 import time
 
-import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphql_api.auth.principal import principal_of
+from graphql_api.request_id import HEADER_BYTES, request_id_for
+from models.log_config import hot_path_logger
 
-log = structlog.get_logger("fredpipe.access")
+LOGGER = "fredpipe.access"
 
 #: request-state keys the GraphQL layer fills in
 OPERATION, COST = "graphql_operation", "graphql_cost"
@@ -23,12 +26,16 @@ OPERATION, COST = "graphql_operation", "graphql_cost"
 class AccessLog:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.log = hot_path_logger(LOGGER)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        request_id = request_id_for(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        echoed = (HEADER_BYTES, request_id.encode())
         status = 500
         cache: str | None = None
 
@@ -36,9 +43,11 @@ class AccessLog:
             nonlocal status, cache
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                for name, value in message.get("headers", ()):
+                headers = message.get("headers", ())
+                for name, value in headers:
                     if name.lower() == b"x-cache":
                         cache = value.decode("latin-1")
+                message["headers"] = [*headers, echoed]
             await send(message)
 
         try:
@@ -46,9 +55,9 @@ class AccessLog:
         finally:
             state = scope.get("state", {})
             principal = principal_of(scope)
-            log.info(
+            self.log.info(
                 "request",
-                request_id=state.get("request_id"),
+                request_id=request_id,
                 principal=principal.label if principal is not None else None,
                 method=scope["method"],
                 path=scope["path"],

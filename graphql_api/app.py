@@ -32,7 +32,7 @@ from graphql_api.events import VersionFeed
 from graphql_api.ide import LocalGraphiQLRouter
 from graphql_api.rate_limits import Limiter, RateLimits, parse_limit
 from graphql_api.read_memo import ReadMemo
-from graphql_api.request_id import RequestIdMiddleware, request_id_of
+from graphql_api.request_id import request_id_of
 from graphql_api.response_cache import ResponseCache
 from graphql_api.rest_errors import install_error_shape
 from graphql_api.schema import build_schema
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         app.state.data_versions.current, settings.read_memo_mb * 1024 * 1024
     )
     # add_middleware wraps what is there, so a request meets these in reverse order:
-    # request id -> access log -> body cap (413) -> authentication (401) -> rate limits (429)
+    # access log and request id -> body cap (413) -> authentication (401) -> rate limits (429)
     # -> compression -> response cache (hits end here, keyed by the principal's role) ->
     # cancel on disconnect or after the time budget (503).
     app.add_middleware(
@@ -127,7 +127,6 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLog)
-    app.add_middleware(RequestIdMiddleware)
 
     app.include_router(
         LocalGraphiQLRouter(

@@ -1,8 +1,9 @@
 """A cap on request bodies (``FREDPIPE_MAX_BODY_BYTES``, 1 MB by default): 413 before the body
 is read in full.
 
-A declared ``Content-Length`` over the cap is refused before a byte of the body is read; a
-body without one (chunked) is counted as it arrives and refused as soon as it passes the cap,
+A declared ``Content-Length`` over the cap is refused before a byte of the body is read (one
+within it passes untouched: the HTTP server delivers no more than it declares); a body
+without one (chunked) is counted as it arrives and refused as soon as it passes the cap,
 so nothing downstream (the response cache, the cancellation layer, FastAPI) ever holds more
 than the cap in memory. The API's own bodies are GraphQL documents and forms of a few KB.
 """
@@ -18,6 +19,13 @@ class BodyTooLarge(Exception):
     pass
 
 
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
 class BodyLimit:
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -27,9 +35,12 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        declared = _content_length(scope)
+        if declared is not None:
+            if declared > self.max_bytes:
+                await self._refuse(send)
+            else:  # the server delivers no more than the declared length: nothing to count
+                await self.app(scope, receive, send)
             return
         seen = 0
         started = False

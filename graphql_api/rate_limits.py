@@ -1,6 +1,15 @@
-"""Moving-window limits (the ``limits`` library): requests per identity (``RateLimits``, on
+"""Sliding-window limits (the ``limits`` library): requests per identity (``RateLimits``, on
 every data route; websocket operations in ``graphql_api.auth.websocket``) and failed sign-ins
 (``graphql_api.auth.routes``).
+
+The strategy is the library's sliding window counter: the count of the current fixed window
+plus the previous window's count weighted by how much of it still overlaps the sliding
+window. It is exact while a window's first period runs and never admits more than the
+limit over any one window length by more than the previous window's share; it keeps two
+counters per identity instead of one timestamp per request. Measured on 2 cores
+(``bench.rate_limits``): 4 µs per request in memory where the moving window took 54 µs (its
+in-memory storage expires entries in a worker thread, and inserts at the head of a list as
+long as the limit), which was most of the cost of a response cache hit.
 
 On Redis when ``FREDPIPE_REDIS_URL`` is set, so every replica counts against the same
 windows; in process memory otherwise. Redis is asked with a short timeout, and after a
@@ -20,7 +29,7 @@ from typing import TypeVar
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graphql_api.auth.principal import Principal, principal_of
@@ -29,7 +38,8 @@ from graphql_api.errors import Headers, send_json
 log = logging.getLogger("fredpipe.api.limits")
 
 T = TypeVar("T")
-NAMESPACE = "fredpipe-api"
+#: Redis key prefix; it names the strategy, whose keys differ in type from other strategies'
+NAMESPACE = "fredpipe-api-swc"
 RATE_LIMITED = "RATE_LIMITED"
 REDIS_TIMEOUT_SECONDS = 0.1
 BREAK_SECONDS = 5.0
@@ -54,8 +64,8 @@ class Window:
 
 class Limiter:
     def __init__(self, redis_url: str | None, clock: Callable[[], float] = time.monotonic):
-        self._memory = MovingWindowRateLimiter(MemoryStorage())
-        self._shared: MovingWindowRateLimiter | None = None
+        self._memory = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._shared: SlidingWindowCounterRateLimiter | None = None
         if redis_url:
             storage = RedisStorage(
                 "async+" + redis_url,
@@ -63,11 +73,11 @@ class Limiter:
                 socket_timeout=REDIS_TIMEOUT_SECONDS,
                 socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             )
-            self._shared = MovingWindowRateLimiter(storage)
+            self._shared = SlidingWindowCounterRateLimiter(storage)
         self._clock = clock
         self._broken_until = 0.0
 
-    async def _call(self, use: Callable[[MovingWindowRateLimiter], Awaitable[T]]) -> T:
+    async def _call(self, use: Callable[[SlidingWindowCounterRateLimiter], Awaitable[T]]) -> T:
         shared = self._shared
         if shared is not None and self._clock() >= self._broken_until:
             try:

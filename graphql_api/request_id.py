@@ -1,4 +1,5 @@
-"""A request id on every request (taken from ``X-Request-ID`` or made up) and response."""
+"""A request id on every request (taken from ``X-Request-ID`` or made up) and response; the
+access log (``graphql_api.access_log``) assigns it, echoes it and logs it."""
 
 from __future__ import annotations
 
@@ -6,33 +7,22 @@ import os
 import re
 
 from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 HEADER = "x-request-id"
+HEADER_BYTES = HEADER.encode()
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-class RequestIdMiddleware:
-    """Pure ASGI (no BaseHTTPMiddleware) to stay cheap on the hot path."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope["headers"]).get(HEADER.encode(), b"").decode("latin-1")
-        rid = incoming if incoming and _SAFE.match(incoming) else new_request_id()
-        scope.setdefault("state", {})["request_id"] = rid
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (HEADER.encode(), rid.encode())]
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
+def request_id_for(scope: Scope) -> str:
+    """The client's ``X-Request-ID`` when it is well formed, else a new one."""
+    for name, value in scope["headers"]:
+        if name == HEADER_BYTES:
+            incoming = value.decode("latin-1")
+            if _SAFE.match(incoming):
+                return incoming
+            break
+    return new_request_id()
 
 
 def new_request_id() -> str:

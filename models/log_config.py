@@ -6,6 +6,11 @@ CloudWatch's ``awslogs`` driver or Filebeat reads) or ``console`` (aligned, colo
 for a terminal). Unset: ``console`` when stderr is a terminal, ``json`` otherwise. An error
 is one line too, its exception as structured fields (``exception``: type, value, frames)
 rather than a multi-line traceback.
+
+Lines written on every request (the API's access log) take ``hot_path_logger``: in JSON
+format it renders with structlog's own fast path (its ``BytesLogger`` on stderr, no trip
+through the standard library's ``logging``) into the same fields as every other line, at
+5 µs a line where the standard-library route takes 16 µs (``bench.log_lines``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ QUIET = {"uvicorn.access": logging.WARNING}
 def _json(event: Any, **_: Any) -> str:
     """orjson: several times faster than ``json.dumps`` on the access log's hot path."""
     return orjson.dumps(event, default=str).decode()
+
+
+#: what ``configure_logging`` decided for ``hot_path_logger``: the JSON stream and level
+_hot_path: dict[str, Any] = {}
 
 
 def log_format(settings: Settings) -> str:
@@ -63,9 +72,36 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    _hot_path.clear()
+    if log_format(settings) == "json":
+        _hot_path.update(stream=sys.stderr, level=level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
     for name, quiet in QUIET.items():
         logging.getLogger(name).setLevel(quiet)
+
+
+def _json_bytes(event: Any, **_: Any) -> bytes:
+    return orjson.dumps(event, default=str)
+
+
+def hot_path_logger(name: str) -> Any:
+    """A logger for lines written on every request; see the module docstring. Call it after
+    ``configure_logging`` (the API builds its access log when the app is made)."""
+    stream = _hot_path.get("stream")
+    if stream is None:  # console format, or logging not configured: the usual route
+        return structlog.get_logger(name)
+    output = stream.buffer if hasattr(stream, "buffer") else stream
+    return structlog.wrap_logger(
+        structlog.BytesLogger(output),
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.JSONRenderer(serializer=_json_bytes),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(_hot_path["level"]),
+        cache_logger_on_first_use=True,
+    ).bind(logger=name)

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from models.log_config import configure_logging
+from models.log_config import configure_logging, hot_path_logger
 from models.settings import load_settings
 
 
@@ -35,3 +35,26 @@ def test_console_format_is_for_people(capsys: pytest.CaptureFixture[str]) -> Non
     logging.getLogger("fredpipe.test").warning("careful")
     err = capsys.readouterr().err
     assert "careful" in err and not err.lstrip().startswith("{")
+
+
+def test_the_hot_path_logger_writes_the_fields_every_other_line_has(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging(load_settings(log_format="json"))
+    logging.getLogger("fredpipe.test").info("usual")
+    hot_path_logger("fredpipe.access").info("request", status=200, latency_ms=0.25)
+    hot_path_logger("fredpipe.access").debug("below the level")
+    usual, hot = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert set(usual) <= set(hot)
+    assert (hot["event"], hot["level"], hot["logger"]) == ("request", "info", "fredpipe.access")
+    assert (hot["status"], hot["latency_ms"]) == (200, 0.25)
+    assert hot["timestamp"].endswith("Z") and usual["timestamp"].endswith("Z")
+
+
+def test_the_hot_path_logger_follows_the_console_format(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging(load_settings(log_format="console"))
+    hot_path_logger("fredpipe.access").info("request", status=200)
+    err = capsys.readouterr().err
+    assert "request" in err and "status" in err and not err.lstrip().startswith("{")
