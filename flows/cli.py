@@ -1,7 +1,8 @@
 """``fredpipe``: the operator's command line.
 
 Every command builds settings once, installs them for the process and reports bad input as
-one line on stderr with exit code 2 (no tracebacks for expected failures).
+one line on stderr with exit code 2 (no tracebacks for expected failures); a database that
+cannot be reached or refuses the connection is one line with exit code 3.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -352,12 +354,42 @@ def _demo_user() -> str:
     return password
 
 
+#: exit code when the database cannot be reached or refuses the connection
+DATABASE_UNREACHABLE = 3
+
+
+def database_refusal(exc: sa.exc.DBAPIError) -> str:
+    """One line for a failure to connect: the driver's own words, and for a TLS failure what
+    the settings must say."""
+    original = exc.orig if exc.orig is not None else exc
+    message = " ".join(str(original.args[-1] if original.args else original).split())
+    line = f"cannot connect to the database: {message}"
+    if "SSL" in message or "certificate" in message:
+        line += (
+            " (FREDPIPE_MYSQL_SSL_CA must be the CA that signed the server's certificate, and"
+            " the host in FREDPIPE_DATABASE_URL a name that certificate carries)"
+        )
+    return line
+
+
 def main() -> None:
     try:
         app()
     except SettingsError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False)
         sys.exit(2)
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        if exc.connection_invalidated or not _while_connecting(exc):
+            raise
+        console.print(
+            f"[bold red]error:[/] {database_refusal(exc)}", highlight=False, soft_wrap=True
+        )
+        sys.exit(DATABASE_UNREACHABLE)
+
+
+def _while_connecting(exc: sa.exc.DBAPIError) -> bool:
+    """The failure happened opening a connection, not running a statement."""
+    return exc.statement is None
 
 
 if __name__ == "__main__":

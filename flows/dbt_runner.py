@@ -10,8 +10,9 @@ is shared between runs except the read-only project.
 
 dbt-mysql can neither verify a server certificate from a CA file nor be told so in its profile,
 so the subprocess runs a small launcher (``_LAUNCHER``) that wraps mysql-connector's ``connect``
-to require TLS against ``settings.mysql_ssl_ca`` before handing over to dbt's CLI. The launcher is
-self-contained source, so the child needs dbt but not this repository on its import path.
+to require TLS verified against ``settings.mysql_ssl_ca`` and the server's host name before
+handing over to dbt's CLI. The launcher is self-contained source, so the child needs dbt but
+not this repository on its import path.
 """
 
 from __future__ import annotations
@@ -335,6 +336,7 @@ if args and args[0].startswith("{_SSL_CA_FLAG}="):
     def connect_with_tls(*a, **kw):
         kw.setdefault("ssl_ca", ca_path)
         kw.setdefault("ssl_verify_cert", True)
+        kw.setdefault("ssl_verify_identity", True)
         return plain_connect(*a, **kw)
 
     mysql.connector.connect = connect_with_tls

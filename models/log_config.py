@@ -54,7 +54,12 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     ]
     if log_format(settings) == "json":
         renderer: Any = structlog.processors.JSONRenderer(serializer=_json)
-        shared.append(structlog.processors.dict_tracebacks)
+        # frames without their local variables: those can hold passwords and tokens
+        shared.append(
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            )
+        )
     else:
         renderer = structlog.dev.ConsoleRenderer()
     structlog.configure(

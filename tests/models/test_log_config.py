@@ -28,6 +28,9 @@ def test_json_format_writes_one_object_per_line_exceptions_included(
     exception = error["exception"][0]
     assert exception["exc_type"] == "ValueError" and exception["exc_value"] == "bad value 42"
     assert exception["frames"], "the frames are fields, not a multi-line traceback"
+    assert all("locals" not in frame for frame in exception["frames"]), (
+        "local variables stay out of logs: they can hold passwords and tokens"
+    )
 
 
 def test_console_format_is_for_people(capsys: pytest.CaptureFixture[str]) -> None:
