@@ -235,7 +235,8 @@ def schedule_list() -> None:
 
 @schedule_app.command("serve")
 def schedule_serve() -> None:
-    """Register the deployments with the Prefect API and run them on their schedules."""
+    """Register the deployments with the Prefect API and run them on their schedules (and the
+    unscheduled `refresh` deployment, which the API's refreshSeries starts)."""
     from flows.deployments import serve_deployments
 
     settings = _settings()

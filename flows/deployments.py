@@ -16,6 +16,11 @@ not overtaken by the next tick. Series lists are read from the catalog when the 
 are built (``fredpipe schedule serve`` start-up); restart ``serve`` after editing the catalog.
 Settings (database URL, FRED key) come from the environment of the serving process, never
 from flow parameters, so no credential lands in Prefect's run history.
+
+A third deployment, ``refresh`` (``FREDPIPE_REFRESH_DEPLOYMENT``, default
+``pipeline/refresh``), has no schedule: it is what the API's ``refreshSeries`` mutation starts
+when a Prefect API is configured, with the series an admin named; it too runs one flow run at a
+time (later ones wait in Prefect's queue).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from flows.prefect_env import apply_prefect_defaults
 from ingest.catalog import Catalog, load_catalog
+from models.settings import Settings, SettingsError, get_settings
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
@@ -130,8 +136,35 @@ def build_deployments(catalog: Catalog | None = None) -> list[RunnerDeployment]:
     return deployments
 
 
+def build_refresh_deployment(settings: Settings | None = None) -> RunnerDeployment:
+    """The unscheduled deployment ``refreshSeries`` starts (``settings.refresh_deployment``)."""
+    from prefect.deployments.runner import EntrypointType, RunnerDeployment
+
+    from flows.pipeline import pipeline
+
+    settings = settings or get_settings()
+    flow_name, name = settings.refresh_deployment.split("/")
+    if flow_name != pipeline.name:
+        raise SettingsError(
+            f"FREDPIPE_REFRESH_DEPLOYMENT must be a deployment of the {pipeline.name!r} flow "
+            f"({pipeline.name}/<name>), not {settings.refresh_deployment!r}"
+        )
+    deployment = pipeline.to_deployment(
+        name=name,
+        parameters={"full": False},
+        description="On-demand refresh of the series an admin names (the API's refreshSeries).",
+        tags=["fredpipe", "refresh"],
+        concurrency_limit=1,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    if not isinstance(deployment, RunnerDeployment):
+        raise RuntimeError("build_refresh_deployment() must be called outside an event loop")
+    return deployment
+
+
 def serve_deployments(catalog: Catalog | None = None) -> None:
-    """Register the deployments with the Prefect API and run their flow runs until stopped."""
+    """Register the deployments (the scheduled ones and ``refresh``) with the Prefect API and
+    run their flow runs until stopped."""
     from prefect import serve
 
-    serve(*build_deployments(catalog))
+    serve(*build_deployments(catalog), build_refresh_deployment())

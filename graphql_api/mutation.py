@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Annotated
 
 import strawberry
-from anyio import to_thread
 
 from graphql_api.context import Info
 from graphql_api.errors import BadUserInputError, ForbiddenError
@@ -17,11 +17,25 @@ from models.accounts import ADMIN
 MAX_REFRESH_IDS = 50
 
 
+@strawberry.enum(description="Where a `refreshSeries` run executes.")
+class PipelineRunner(Enum):
+    PREFECT = strawberry.enum_value(
+        "prefect", description="A flow run of the Prefect deployment (a Prefect API is set)."
+    )
+    WORKER = strawberry.enum_value(
+        "worker", description="A background worker process of the API server."
+    )
+
+
 @strawberry.type(description="A pipeline run started by `refreshSeries`.")
 class PipelineRun:
     run_id: strawberry.ID = strawberry.field(
-        description="Id of this run; its log is `<data dir>/refresh/<runId>.log` on the server."
+        description=(
+            "Id of this run: Prefect's flow-run id (runner PREFECT), or the worker's, whose "
+            "log is `<data dir>/refresh/<runId>.log` on the server (runner WORKER)."
+        )
     )
+    runner: PipelineRunner = strawberry.field(description="Where the run executes.")
     series_ids: list[strawberry.ID] = strawberry.field(description="The series it refreshes.")
     started_at: datetime = strawberry.field(description="When the run started (UTC).")
 
@@ -30,10 +44,12 @@ class PipelineRun:
 class Mutation:
     @strawberry.mutation(
         description=(
-            "Admins only: start ingest → dbt build → forecast for these series now, in a "
-            "background worker, and return at once. `dataUpdated` announces each stage as it "
+            "Admins only: start ingest → dbt build → forecast for these series now and "
+            "return at once: a flow run of the Prefect deployment when the server has a "
+            "Prefect API, else a background worker. `dataUpdated` announces each stage as it "
             "lands. FORBIDDEN for other roles, NOT_FOUND for an unknown id, CONFLICT while "
-            "another refresh of this server runs."
+            "another worker refresh of this server runs (Prefect queues its runs), "
+            "SERVICE_UNAVAILABLE when Prefect does not answer or lacks the deployment."
         )
     )
     async def refresh_series(
@@ -56,9 +72,10 @@ class Mutation:
         if request is None:
             raise RuntimeError("refreshSeries outside a request")
         refresher: Refresher = request.app.state.refresher
-        run = await to_thread.run_sync(refresher.start, wanted)
+        run = await refresher.start(wanted)
         return PipelineRun(
             run_id=strawberry.ID(run.run_id),
+            runner=PipelineRunner(run.runner),
             series_ids=[strawberry.ID(s) for s in run.series_ids],
             started_at=run.started_at,
         )

@@ -187,6 +187,12 @@ class Settings(BaseSettings):
         description="failed sign-ins allowed per user name and per client address (limits "
         "notation); beyond it POST /auth/token answers 429",
     )
+    refresh_deployment: str = Field(
+        default="pipeline/refresh",
+        pattern=r"^[^/]+/[^/]+$",
+        description="the Prefect deployment (flow/deployment) that refreshSeries starts when a "
+        "Prefect API is configured (PREFECT_API_URL); `fredpipe schedule serve` registers it",
+    )
     ingest_lookback_days: int = Field(
         default=30,
         ge=0,

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from uuid import UUID
 
 import httpx
+import pytest
 
 from models.settings import SANDBOX_API_KEY
 from sandbox.server import running_sandbox
@@ -64,3 +66,45 @@ def test_an_admin_refreshes_a_series_and_the_run_lands(tmp_path: Path) -> None:
                 time.sleep(1)
             log = tmp_path / "data" / "refresh" / f"{run['runId']}.log"
             assert log.is_file() and log.stat().st_size > 0
+
+
+PREFECT_REFRESH = 'mutation { refreshSeries(ids: ["DGS10", "DGS2"]) { runId runner seriesIds } }'
+
+
+def test_with_a_prefect_api_the_refresh_is_a_run_of_the_deployment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.settings import get_current_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.deployments import build_refresh_deployment
+
+    db_url = f"duckdb:///{tmp_path / 'refresh.duckdb'}"
+    with prefect_test_harness(server_startup_timeout=120):
+        api = str(get_current_settings().api.url)
+        monkeypatch.setenv("PREFECT_API_URL", api)  # the API server inherits it
+        with auth_server(db_url, data_dir=str(tmp_path / "data")) as server:
+            assert run_users_add(server.env, "root", "admin", "admin-password-1").returncode == 0
+            admin = access_token_for(server, "root", "admin-password-1")
+            answer = httpx.post(
+                f"{server.base}/graphql",
+                json={"query": PREFECT_REFRESH},
+                headers=bearer(admin),
+                timeout=30,
+            )
+            assert answer.status_code == 503  # the deployment is not registered yet
+            missing = answer.json()
+            assert _codes(missing) == {"SERVICE_UNAVAILABLE"}, missing
+            assert "pipeline/refresh" in missing["errors"][0]["message"]
+            deployment_id = build_refresh_deployment().apply()
+            started = _post(server.base, PREFECT_REFRESH, admin)
+            assert "errors" not in started, started
+            run = started["data"]["refreshSeries"]  # type: ignore[index]
+            assert run["runner"] == "PREFECT" and run["seriesIds"] == ["DGS10", "DGS2"]
+            with get_client(sync_client=True) as client:
+                flow_run = client.read_flow_run(UUID(run["runId"]))
+            assert flow_run.deployment_id == deployment_id
+            assert flow_run.parameters == {"series": ["DGS10", "DGS2"], "full": False}
+            assert flow_run.state is not None and flow_run.state.is_scheduled()
+            assert not (tmp_path / "data" / "refresh").exists(), "no worker was started"

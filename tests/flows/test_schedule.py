@@ -17,6 +17,7 @@ from flows.deployments import (
     ScheduleSpec,
     active_specs,
     build_deployments,
+    build_refresh_deployment,
     deployment_parameters,
     next_runs,
     scheduled_deployments,
@@ -24,7 +25,7 @@ from flows.deployments import (
 from flows.prefect_env import apply_prefect_defaults
 from ingest.catalog import Catalog, CatalogEntry, load_catalog
 from models.engine import make_engine
-from models.settings import SANDBOX_API_KEY
+from models.settings import SANDBOX_API_KEY, SettingsError, load_settings
 from tests.support.cli import cli_env, run_cli
 
 if TYPE_CHECKING:
@@ -104,6 +105,17 @@ def test_deployments_carry_their_cron_parameters_and_entrypoint() -> None:
         assert deployment.parameters == deployment_parameters(spec, catalog)
         assert deployment.version == f"catalog-v{catalog.version}"
         assert deployment.concurrency_limit == 1
+
+
+def test_the_refresh_deployment_is_unscheduled_and_named_by_the_setting() -> None:
+    deployment = build_refresh_deployment(load_settings(refresh_deployment="pipeline/on-demand"))
+    assert (deployment.flow_name, deployment.name) == ("pipeline", "on-demand")
+    assert deployment.entrypoint == "flows.pipeline.pipeline"
+    assert not deployment.schedules
+    assert deployment.parameters == {"full": False}
+    assert deployment.concurrency_limit == 1
+    with pytest.raises(SettingsError, match="deployment of the 'pipeline' flow"):
+        build_refresh_deployment(load_settings(refresh_deployment="forecast/refresh"))
 
 
 def test_schedule_list_prints_each_deployment_without_a_server() -> None:
