@@ -14,37 +14,26 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.commands import console, fail, install_settings
 from models import accounts
 
 users_app = typer.Typer(no_args_is_help=True, help="People who sign in to the API.")
 clients_app = typer.Typer(
     no_args_is_help=True, help="Machine clients of the API (OAuth2 client credentials)."
 )
-console = Console(stderr=True)
 
 RoleOpt = Annotated[str, typer.Option("--role", "-r", help=f"one of {', '.join(accounts.ROLES)}")]
-
-
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(2)
 
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise _fail("--password-stdin: nothing on stdin")
+            raise fail("--password-stdin: nothing on stdin")
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise _fail("no terminal to ask for a password: pass it with --password-stdin")
+        raise fail("no terminal to ask for a password: pass it with --password-stdin")
     return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
-
-
-def _settings() -> None:
-    from flows.cli import _settings as install
-
-    install()
 
 
 @users_app.command("add")
@@ -58,13 +47,13 @@ def users_add(
     """Add a user who signs in with a password (at least 12 characters)."""
     from flows.stages import migrated_database
 
-    _settings()
+    install_settings()
     password = _password(password_stdin)
     try:
         with migrated_database() as engine, engine.begin() as conn:
             accounts.add_user(conn, name, role, password)
     except accounts.AccountError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console.print(f"user {name} added with role {role}", highlight=False)
 
 
@@ -73,7 +62,7 @@ def users_list() -> None:
     """Every user with its role and whether it is disabled."""
     from flows.stages import migrated_database
 
-    _settings()
+    install_settings()
     with migrated_database() as engine, engine.connect() as conn:
         found = accounts.list_users(conn)
     table = Table(title="users")
@@ -90,12 +79,12 @@ def users_disable(name: Annotated[str, typer.Argument(help="user name")]) -> Non
     """Disable a user: sign-ins and refresh tokens stop at once, access tokens within seconds."""
     from flows.stages import migrated_database
 
-    _settings()
+    install_settings()
     try:
         with migrated_database() as engine, engine.begin() as conn:
             accounts.set_user_disabled(conn, name, True)
     except accounts.AccountError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console.print(f"user {name} disabled", highlight=False)
 
 
@@ -107,11 +96,11 @@ def clients_add(
     """Add a machine client; prints its secret once (store it: it cannot be shown again)."""
     from flows.stages import migrated_database
 
-    _settings()
+    install_settings()
     try:
         with migrated_database() as engine, engine.begin() as conn:
             _, secret = accounts.add_client(conn, name, role)
     except accounts.AccountError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console.print(f"client {name} added with role {role}; its secret (shown once):")
     typer.echo(secret)

@@ -19,10 +19,10 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.accounts import clients_app, users_app
+from flows.commands import console, fail, install_settings
 from flows.prefect_env import apply_prefect_defaults
 from ingest.catalog import Catalog, CatalogError, load_catalog, parse_series_ids
-from models.log_config import configure_logging
-from models.settings import Settings, SettingsError, get_settings, load_settings, use_settings
+from models.settings import Settings, SettingsError, get_settings
 
 apply_prefect_defaults()
 
@@ -34,27 +34,10 @@ app.add_typer(schedule_app, name="schedule")
 app.add_typer(users_app, name="users")
 app.add_typer(clients_app, name="clients")
 
-console = Console(stderr=True)
-
 SeriesOpt = Annotated[
     str | None,
     typer.Option("--series", "-s", help="Comma-separated FRED ids (default: the catalog)"),
 ]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-def _settings(**overrides: object) -> Settings:
-    try:
-        settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
-    except SettingsError as exc:
-        raise _fail(str(exc)) from None
-    use_settings(settings)
-    configure_logging(settings)
-    return settings
 
 
 def _require_api_key(settings: Settings) -> None:
@@ -62,7 +45,7 @@ def _require_api_key(settings: Settings) -> None:
     try:
         settings.require_fred_api_key()
     except SettingsError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def _series(text: str | None) -> list[str] | None:
@@ -71,7 +54,7 @@ def _series(text: str | None) -> list[str] | None:
     try:
         return parse_series_ids(text)
     except CatalogError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -79,14 +62,14 @@ def migrate() -> None:
     """Create or upgrade the database schema (idempotent)."""
     from flows import stages
 
-    _settings()
+    install_settings()
     console.print(f"schema at revision {stages.migrate()}")
 
 
 @pipeline_app.command("run")
 def pipeline_run(series: SeriesOpt = None) -> None:
     """Ingest, transform and forecast; exits 1 naming each series that failed."""
-    settings = _settings()
+    settings = install_settings()
     ids = _series(series)
     _require_api_key(settings)
     result = _run_pipeline(ids)
@@ -103,7 +86,7 @@ def _run_pipeline(ids: list[str] | None) -> bool:
         console.print(f"[bold red]pipeline failed:[/] {exc}", highlight=False)
         return False
     except SettingsError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     assert isinstance(result, PipelineResult)
     table = Table(title="pipeline", show_header=False)
     table.add_row("series", ", ".join(result.series))
@@ -138,19 +121,19 @@ def ingest(
     """Ingest by hand (no dbt, no forecast); exits 1 naming each series that failed."""
     from flows import ingest_cli
 
-    settings = _settings()
+    settings = install_settings()
     if from_csv is not None:
         if all_series or full or vintages:
-            raise _fail("--from-csv takes no --all, --full or --vintages")
+            raise fail("--from-csv takes no --all, --full or --vintages")
         ids = _series(series)
         if ids is not None and len(ids) > 1:
-            raise _fail("--from-csv takes at most one --series (the id for a single-column file)")
+            raise fail("--from-csv takes at most one --series (the id for a single-column file)")
         if not from_csv.is_file():
-            raise _fail(f"--from-csv {from_csv} is not a file")
+            raise fail(f"--from-csv {from_csv} is not a file")
         ok = ingest_cli.run_csv_import(console, from_csv, ids[0] if ids else None)
         raise typer.Exit(0 if ok else 1)
     if (series is None) == (not all_series):
-        raise _fail("give either --series A,B or --all")
+        raise fail("give either --series A,B or --all")
     ids = _series(series) or ingest_cli.catalog_ids()
     _require_api_key(settings)
     ok = ingest_cli.run_ingest_with_progress(console, ids, full=full, vintages=vintages)
@@ -185,13 +168,13 @@ def forecast(
     from flows import forecast_cli
     from forecasting.history import UnknownSeriesError
 
-    _settings(
+    install_settings(
         forecast_backtest_windows=windows, forecast_ensemble=ensemble, forecast_workers=workers
     )
     try:
         ok = forecast_cli.run_forecast_with_progress(console, _series(series), force=force)
     except UnknownSeriesError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     raise typer.Exit(0 if ok else 1)
 
 
@@ -201,7 +184,7 @@ def docs() -> None:
     from flows import stages
     from flows.dbt_runner import DbtError
 
-    settings = _settings()
+    settings = install_settings()
     try:
         published = stages.dbt_docs()
     except DbtError as exc:
@@ -239,7 +222,7 @@ def schedule_serve() -> None:
     unscheduled `refresh` deployment, which the API's refreshSeries starts)."""
     from flows.deployments import serve_deployments
 
-    settings = _settings()
+    settings = install_settings()
     _require_api_key(settings)
     serve_deployments(_catalog())
 
@@ -248,7 +231,7 @@ def _catalog() -> Catalog:
     try:
         return load_catalog()
     except CatalogError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -263,7 +246,7 @@ def sandbox(
     from sandbox.server import serve_sandbox
 
     if data_dir is not None and not data_dir.is_dir():
-        raise _fail(f"--data-dir {data_dir} is not a folder")
+        raise fail(f"--data-dir {data_dir} is not a folder")
     console.print(f"FRED sandbox on http://127.0.0.1:{port}/fred")
     serve_sandbox(port=port, data_dir=data_dir, rate_per_minute=rate_per_minute)
 
@@ -274,7 +257,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port")] = 8000,
 ) -> None:
     """Serve the GraphQL API, the REST docs and the dashboard."""
-    settings = _settings(api_host=host, api_port=port)
+    settings = install_settings(api_host=host, api_port=port)
     _serve(settings)
 
 
@@ -284,7 +267,7 @@ def _serve(settings: Settings) -> None:
     from graphql_api.app import create_app
 
     if not (settings.allow_anonymous or settings.jwt_secret or settings.jwt_public_key_file):
-        raise _fail(
+        raise fail(
             "FREDPIPE_JWT_SECRET is not set, so no request could sign in: set it (python -c "
             "'import secrets; print(secrets.token_urlsafe(48))') or allow anonymous read "
             "access with FREDPIPE_ALLOW_ANONYMOUS=true"
@@ -319,7 +302,7 @@ def demo(
     from sandbox.server import running_sandbox
 
     with running_sandbox() as fred_url:
-        settings = _settings(
+        settings = install_settings(
             fred_base_url=fred_url,
             fred_api_key=SANDBOX_API_KEY,
             api_port=port,

@@ -109,22 +109,31 @@ def _verified(stored: str | None, secret: str) -> bool:
 
 
 def add_user(conn: sa.Connection, name: str, role: str, password: str) -> Account:
-    check_name(name)
-    check_role(role)
     check_password(password)
-    if conn.execute(sa.select(app_users.c.name).where(app_users.c.name == name)).first():
-        raise AccountError(f"user {name!r} already exists")
-    created = utcnow()
-    conn.execute(
-        app_users.insert().values(
-            name=name,
-            role=role,
-            password_hash=hash_secret(password),
-            disabled=False,
-            created_at=created,
-        )
-    )
+    created = _insert_new(conn, app_users, "name", name, role, "password_hash", password)
     return Account(name, USER, role, False, created)
+
+
+def _insert_new(
+    conn: sa.Connection,
+    table: sa.Table,
+    key: str,
+    value: str,
+    role: str,
+    hash_column: str,
+    secret: str,
+) -> datetime:
+    """Insert a new enabled account (a user or a client) with ``secret`` hashed; refuse a bad
+    name or role and one that exists. Returns its creation time."""
+    check_name(value)
+    check_role(role)
+    if conn.execute(sa.select(table.c[key]).where(table.c[key] == value)).first():
+        what = "user" if table is app_users else "client"
+        raise AccountError(f"{what} {value!r} already exists")
+    created = utcnow()
+    row = {key: value, "role": role, hash_column: hash_secret(secret)}
+    conn.execute(table.insert().values(**row, disabled=False, created_at=created))
+    return created
 
 
 def set_password(conn: sa.Connection, name: str, role: str, password: str) -> None:
@@ -180,22 +189,8 @@ def authenticate_user(conn: sa.Connection, name: str, password: str) -> Account 
 
 def add_client(conn: sa.Connection, client_id: str, role: str) -> tuple[Account, str]:
     """A new client and its secret, which is shown this once and stored only hashed."""
-    check_name(client_id)
-    check_role(role)
-    exists = sa.select(api_clients.c.client_id).where(api_clients.c.client_id == client_id)
-    if conn.execute(exists).first():
-        raise AccountError(f"client {client_id!r} already exists")
     secret = secrets.token_urlsafe(32)
-    created = utcnow()
-    conn.execute(
-        api_clients.insert().values(
-            client_id=client_id,
-            role=role,
-            secret_hash=hash_secret(secret),
-            disabled=False,
-            created_at=created,
-        )
-    )
+    created = _insert_new(conn, api_clients, "client_id", client_id, role, "secret_hash", secret)
     return Account(client_id, CLIENT, role, False, created), secret
 
 
