@@ -30,12 +30,15 @@ ENCODINGS = ("br", "gzip")
 #: on a large answer (a long daily series), which the event loop must not wait for
 OFF_LOOP_BYTES = 64_000
 _COMPRESSIBLE = (b"application/json", b"text/", b"application/javascript", b"image/svg+xml")
+#: suffix of a file's ready-made encoded copy (the client build writes them next to its assets)
+SUFFIXES = {"br": ".br", "gzip": ".gz"}
 
 
 @lru_cache(maxsize=256)
-def accepted_encoding(accept_encoding: str) -> str | None:
-    """The preferred encoding the client accepts (``q=0`` refuses), or None for identity.
-    Memoised: clients send a handful of distinct headers, and this runs on every hit."""
+def accepted_encodings(accept_encoding: str) -> tuple[str, ...]:
+    """The encodings of ``ENCODINGS`` the client accepts (``q=0`` refuses), in our order of
+    preference. Memoised: clients send a handful of distinct headers, and this runs on every
+    hit."""
     offered: dict[str, float] = {}
     for item in accept_encoding.split(","):
         name, _, params = item.strip().partition(";")
@@ -47,10 +50,13 @@ def accepted_encoding(accept_encoding: str) -> str | None:
             except ValueError:
                 quality = 0.0
         offered[name.strip().lower()] = quality
-    for encoding in ENCODINGS:
-        if offered.get(encoding, offered.get("*", 0.0)) > 0:
-            return encoding
-    return None
+    return tuple(e for e in ENCODINGS if offered.get(e, offered.get("*", 0.0)) > 0)
+
+
+def accepted_encoding(accept_encoding: str) -> str | None:
+    """The preferred encoding the client accepts, or None for identity."""
+    accepted = accepted_encodings(accept_encoding)
+    return accepted[0] if accepted else None
 
 
 def encode(body: bytes, encoding: str) -> bytes:
@@ -91,11 +97,14 @@ def accept_encoding_of(scope: Scope) -> str:
     return ""
 
 
+def compressible_type(content_type: str) -> bool:
+    return content_type.encode("latin-1").startswith(_COMPRESSIBLE)
+
+
 def _compressible(headers: Headers) -> bool:
     if "content-encoding" in headers:
         return False
-    content_type = headers.get("content-type", "").encode("latin-1")
-    return content_type.startswith(_COMPRESSIBLE)
+    return compressible_type(headers.get("content-type", ""))
 
 
 class Compression:
