@@ -1,17 +1,50 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import type { GetModuleInfo } from "rollup";
+import { defineConfig, type Plugin } from "vite";
 
 const SHARED = /commonjsHelpers|vite\/(modulepreload-polyfill|preload-helper)|\/node_modules\/(react|react-dom|scheduler|tslib)\//;
+const PLOTLY = "/node_modules/plotly.js/";
 const page = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+
+/**
+ * Whether a module belongs in the "plotly" chunk: plotly.js' own source (our partial bundle,
+ * src/components/plotlyBundle.ts, picks from it) and the packages only it imports (d3, colour
+ * and number helpers, …), so the chunk changes only when plotly.js does.
+ */
+function plotlyOnly(id: string, info: GetModuleInfo, seen = new Map<string, boolean>()): boolean {
+  const known = seen.get(id);
+  if (known !== undefined) return known;
+  if (id.includes(PLOTLY)) return true;
+  if (!id.includes("/node_modules/")) return false;
+  seen.set(id, true); // inside an import cycle, judge by the cycle's other importers
+  const module = info(id);
+  const importers = [...(module?.importers ?? []), ...(module?.dynamicImporters ?? [])];
+  const answer = importers.length > 0 && importers.every((importer) => plotlyOnly(importer, info, seen));
+  seen.set(id, answer);
+  return answer;
+}
+
+/**
+ * plotly.js' trace registry requires maplibre-gl's stylesheet for map traces (83 kB, which Vite
+ * would ship as a CSS file with the plotly chunk). The partial bundle registers no map trace.
+ */
+const MAPLIBRE_CSS = "maplibre-gl/dist/maplibre-gl.css";
+const EMPTY = "\0fredpipe:empty";
+const noMaplibreCss: Plugin = {
+  name: "fredpipe:no-maplibre-css",
+  enforce: "pre",
+  resolveId: (source) => (source === MAPLIBRE_CSS ? EMPTY : null),
+  load: (id) => (id === EMPTY ? "export default {};" : null),
+};
 
 // In dev the API runs separately (default http://127.0.0.1:8000); production serves
 // dist/ from the FastAPI app, so /graphql is always same-origin for the browser.
 const apiTarget = process.env.FREDPIPE_API_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), noMaplibreCss],
   server: {
     host: "127.0.0.1",
     port: 5173,
@@ -29,11 +62,11 @@ export default defineConfig({
       // own code stays in its chunks and never loads with the dashboard.
       input: { index: page("index.html"), graphiql: page("graphiql.html") },
       output: {
-        manualChunks: (id) => {
-          if (id.includes("plotly.js-dist-min")) return "plotly";
+        manualChunks: (id, { getModuleInfo }) => {
           // Runtime both pages use, in one "vendor" chunk. Without this Rollup parks the
           // CommonJS interop helper in the plotly chunk, so every page preloads all of Plotly.
           if (SHARED.test(id)) return "vendor";
+          if (plotlyOnly(id, getModuleInfo)) return "plotly";
           return undefined;
         },
       },

@@ -1,9 +1,9 @@
 import type { Config, Data, Layout } from "plotly.js";
-import Plotly from "plotly.js-dist-min";
 import createPlotlyComponent from "react-plotly.js/factory";
+import Plotly from "./plotlyBundle";
 
-// The factory binds react-plotly.js to the prebuilt minified bundle instead of the
-// full plotly.js source tree.
+// The factory binds react-plotly.js to our partial bundle (plotlyBundle.ts) instead of
+// the whole of plotly.js.
 const Plot = createPlotlyComponent(Plotly);
 
 const CONFIG: Partial<Config> = {
