@@ -45,6 +45,10 @@ const apiTarget = process.env.FREDPIPE_API_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
   plugins: [react(), noMaplibreCss],
+  // `vite build` bundles plotly.js' CommonJS with Rollup's plugin, which maps Node's `global`;
+  // the dev server pre-bundles it with esbuild, which does not (has-hover reads
+  // global.matchMedia).
+  optimizeDeps: { esbuildOptions: { define: { global: "globalThis" } } },
   server: {
     host: "127.0.0.1",
     port: 5173,
