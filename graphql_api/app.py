@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from anyio import to_thread
 from fastapi import FastAPI, Request, Security
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from graphql_api import rest
 from graphql_api.access_log import AccessLog
@@ -34,7 +35,7 @@ from graphql_api.rate_limits import Limiter, RateLimits, parse_limit
 from graphql_api.read_memo import ReadMemo
 from graphql_api.request_id import request_id_of
 from graphql_api.response_cache import ResponseCache
-from graphql_api.rest_errors import install_error_shape
+from graphql_api.rest_errors import GUARDED, RETRY_AFTER_HEADER, install_error_shape
 from graphql_api.schema import build_schema
 from graphql_api.services.refresh import Refresher
 from graphql_api.static import mount_client, mount_pointer
@@ -138,11 +139,15 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         prefix="/graphql",
         include_in_schema=False,
     )
-    app.include_router(rest.router, dependencies=[Security(oauth2_scheme)])
+    app.include_router(rest.router, dependencies=[Security(oauth2_scheme)], responses=GUARDED)
     app.include_router(auth_routes.router)
     mount_docs(app)
     install_error_shape(app)
-    app.include_router(dbt_docs_router(settings.dbt_docs_dir))
+    app.include_router(
+        dbt_docs_router(settings.dbt_docs_dir),
+        dependencies=[Security(oauth2_scheme)],
+        responses=GUARDED,
+    )
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -156,7 +161,19 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
         body = {"code": "INTERNAL_SERVER_ERROR", "message": "Internal server error"}
         return JSONResponse({**body, "requestId": rid}, 500, headers={"X-Request-ID": rid})
 
-    @app.get("/healthz", tags=["ops"], summary="Liveness and database reachability")
+    @app.get(
+        "/healthz",
+        tags=["ops"],
+        summary="Liveness and database reachability",
+        responses={
+            200: {"model": HealthOut, "description": "Serving; `status` says how well."},
+            503: {
+                "model": HealthOut,
+                "description": "The database is not answering (`database: false`).",
+                "headers": {"Retry-After": RETRY_AFTER_HEADER},
+            },
+        },
+    )
     async def healthz() -> JSONResponse:
         body = await to_thread.run_sync(_health, engine)
         if shared_responses is None:
@@ -174,6 +191,22 @@ def create_app(settings: Settings | None = None, *, cache: Cache | None = None) 
     else:
         mount_pointer(app)
     return app
+
+
+class HealthOut(BaseModel):
+    """``/healthz``'s answer (200, or 503 while the database does not answer)."""
+
+    status: Literal["ok", "degraded"] = Field(
+        description="`degraded`: the database or the shared cache is not answering."
+    )
+    database: bool = Field(description="Whether the database answered.")
+    data_version: int | None = Field(
+        alias="dataVersion",
+        description="The data version the database holds; null when it did not answer.",
+    )
+    cache: Literal["memory", "ok", "degraded"] = Field(
+        description="`memory`: no Redis configured; `degraded`: Redis is not answering."
+    )
 
 
 def _health(engine: sa.Engine) -> dict[str, Any]:

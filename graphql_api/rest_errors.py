@@ -39,6 +39,8 @@ class ErrorOut(BaseModel):
     )
 
 
+_SCHEMA_REF = "#/components/schemas/ErrorOut"
+
 #: ``responses=`` of a route: the error answers it documents (400 replaces FastAPI's 422).
 _BAD_DATE = ("BAD_USER_INPUT", "query parameter 'start': Input should be a valid date")
 
@@ -63,7 +65,71 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 ERRORS = {**BAD_INPUT, **NOT_FOUND}
 
-_SCHEMA_REF = "#/components/schemas/ErrorOut"
+RETRY_AFTER_HEADER = {
+    "description": "Seconds to wait before trying again.",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 0},
+}
+_RETRY_AFTER = {"Retry-After": RETRY_AFTER_HEADER}
+
+
+def _refusal(description: str, code: str, message: str, headers: dict[str, Any]) -> dict[str, Any]:
+    """A refusal's response object; JSON even on a route that answers HTML (``/dbt-docs/``),
+    so the schema is given by reference, not as a ``model`` (which FastAPI would file under
+    the route's own media type). ``without_fastapi_422`` adds ``ErrorOut`` to the components."""
+    content = {
+        "application/json": {
+            "schema": {"$ref": _SCHEMA_REF},
+            "example": {"code": code, "message": message},
+        }
+    }
+    return {"description": description, "content": content} | (
+        {"headers": headers} if headers else {}
+    )
+
+
+#: what the pure-ASGI layers in front of the routes answer (``graphql_api.app`` lists their
+#: order), each in the ``{code, message}`` shape
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: _refusal(
+        "PAYLOAD_TOO_LARGE: the body is over FREDPIPE_MAX_BODY_BYTES.",
+        "PAYLOAD_TOO_LARGE",
+        "the request body is over 1000000 bytes",
+        {},
+    ),
+}
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: _refusal(
+        "SERVICE_UNAVAILABLE: the database is not answering, or the request ran past "
+        "FREDPIPE_REQUEST_TIMEOUT_SECONDS.",
+        "SERVICE_UNAVAILABLE",
+        "the database is not answering; retry in a few seconds",
+        _RETRY_AFTER,
+    ),
+}
+#: every data route (``/api/v1/...``, ``/dbt-docs/``): a token is checked, then the rate limit
+GUARDED: dict[int | str, dict[str, Any]] = {
+    401: _refusal(
+        "UNAUTHENTICATED: no valid access token (and anonymous access is off).",
+        "UNAUTHENTICATED",
+        "a bearer token is required",
+        {
+            "WWW-Authenticate": {
+                "description": "The Bearer challenge (RFC 6750).",
+                "required": True,
+                "schema": {"type": "string"},
+            }
+        },
+    ),
+    429: _refusal(
+        "RATE_LIMITED: over FREDPIPE_RATE_LIMIT for this identity.",
+        "RATE_LIMITED",
+        "rate limit exceeded: 600 requests per 1 MINUTE; retry in 12 s",
+        _RETRY_AFTER,
+    ),
+    **UNAVAILABLE,
+}
+
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 

@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from graphql_api.auth.middleware import AccountChecks
 from graphql_api.auth.tokens import ACCESS, REFRESH, TokenError, TokenService
 from graphql_api.rate_limits import Limiter
+from graphql_api.rest_errors import RETRY_AFTER_HEADER, TOO_LARGE, UNAVAILABLE, ErrorOut
 from models import accounts
 from models.accounts import Account
 
@@ -79,10 +80,24 @@ class TokenOut(BaseModel):
     )
 
 
+GRANT_TYPES = ("password", "client_credentials", "refresh_token")
+
+
+class OAuthErrorOut(ErrorOut):
+    """A refused token request: RFC 6749's fields beside the API's ``{code, message}``."""
+
+    error: str = Field(description="RFC 6749's error code, for example `invalid_grant`.")
+    error_description: str = Field(description="The same as `message`.")
+
+
 class TokenForm(BaseModel):
     """The token request, form-encoded (RFC 6749): the fields its grant type needs."""
 
-    grant_type: str = Field(description="`password`, `client_credentials` or `refresh_token`.")
+    # a str, not an Enum: another grant type answers RFC 6749's unsupported_grant_type
+    grant_type: str = Field(
+        description="`password`, `client_credentials` or `refresh_token`.",
+        json_schema_extra={"enum": list(GRANT_TYPES)},
+    )
     username: str | None = Field(default=None, description="User name (password grant).")
     password: str | None = Field(default=None, description="Password (password grant).")
     client_id: str | None = Field(
@@ -100,7 +115,8 @@ class TokenForm(BaseModel):
 class RevokeForm(BaseModel):
     """A revocation request (RFC 7009), form-encoded."""
 
-    token: str = Field(description="The refresh token to revoke.")
+    # an empty form field is a missing one to FastAPI: the document says so
+    token: str = Field(min_length=1, description="The refresh token to revoke.")
     token_type_hint: str | None = Field(default=None, description="Ignored.")
 
 
@@ -263,10 +279,25 @@ async def _refresh_grant(state: AuthState, refresh_token: str | None) -> dict[st
     summary="Sign in: OAuth2 token endpoint (password, client credentials, refresh)",
     response_model=TokenOut,
     responses={
-        400: {"description": "Bad request or grant (RFC 6749 error)"},
-        401: {"description": "Unknown client or wrong secret"},
-        429: {"description": "Too many failed sign-ins; see Retry-After"},
-        503: {"description": "Token signing is not configured on this server"},
+        400: {
+            "model": ErrorOut,
+            "description": "Bad request or grant: RFC 6749's error (`OAuthErrorOut`), or a "
+            "form that does not parse (BAD_USER_INPUT)",
+        },
+        401: {"model": OAuthErrorOut, "description": "Unknown client or wrong secret"},
+        **TOO_LARGE,
+        429: {
+            "model": OAuthErrorOut,
+            "description": "Too many failed sign-ins; see Retry-After",
+            "headers": {"Retry-After": RETRY_AFTER_HEADER},
+        },
+        503: {
+            "model": ErrorOut,
+            "description": "Token signing is not configured on this server, or the database "
+            "is not answering",
+            # only the database's 503 asks to retry: a server without a key stays so
+            "headers": {"Retry-After": {**RETRY_AFTER_HEADER, "required": False}},
+        },
     },
 )
 async def token(request: Request, form: Annotated[TokenForm, Form()]) -> JSONResponse:
@@ -302,7 +333,11 @@ async def token(request: Request, form: Annotated[TokenForm, Form()]) -> JSONRes
     "/revoke",
     summary="Revoke a refresh token (RFC 7009): sign out",
     status_code=200,
-    responses={200: {"description": "Revoked, or not a token of ours: the same answer"}},
+    responses={
+        200: {"description": "Revoked, or not a token of ours: the same answer"},
+        **TOO_LARGE,
+        **UNAVAILABLE,
+    },
 )
 async def revoke(request: Request, form: Annotated[RevokeForm, Form()]) -> JSONResponse:
     state = _state(request)

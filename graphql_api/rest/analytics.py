@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import WithJsonSchema
 
 from graphql_api.deps import DBDep, LoadersDep
 from graphql_api.records import as_api
@@ -50,13 +51,15 @@ WindowStatsOut = rest_model("WindowStatsOut", WindowStatsRecord, WindowStats)
 TrendOut = rest_model("TrendOut", SeriesTrend, Trend)
 CorrelationOut = rest_model("CorrelationOut", CorrelationResult, Correlation)
 
+_CANDLE_PERIODS = "Candle period: " + " or ".join(
+    f"`{f.value}` ({f.name})" for f in CANDLE_FREQUENCIES
+)
+#: parsed as any ``Frequency`` (the service refuses the others with its own message), but
+#: documented as the two it takes, so the document does not promise quarterly candles
 CandleFrequency = Annotated[
     Frequency,
-    Query(
-        description="Candle period: "
-        + " or ".join(f"`{f.value}` ({f.name})" for f in CANDLE_FREQUENCIES)
-        + "."
-    ),
+    Query(description=_CANDLE_PERIODS + "."),
+    WithJsonSchema({"type": "string", "enum": [f.value for f in CANDLE_FREQUENCIES]}),
 ]
 Ids = Annotated[
     list[str],

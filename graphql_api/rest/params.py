@@ -6,10 +6,12 @@ codes (``transform=pc1``, ``frequency=m``, ``aggregation=eop``, ``basis=monthly`
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
+from pydantic import BeforeValidator
 
 from graphql_api import downsample
 from graphql_api.services.indicators import MAX_POINTS_LIMIT
@@ -20,13 +22,32 @@ def _codes(enum: type[Transform | Frequency | Aggregation | CorrelationBasis]) -
     return ", ".join(f"`{m.value}` ({m.name})" for m in enum)
 
 
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(value: object) -> object:
+    """Only a date as the document writes it (``format: date``, RFC 3339's ``YYYY-MM-DD``) is
+    a date here: pydantic's lax mode would also read a number, ``0`` or ``1e9``, as a Unix
+    time, and Python's ``fromisoformat`` ISO 8601's ``20240131`` and week dates."""
+    if isinstance(value, str):
+        try:
+            if _FULL_DATE.fullmatch(value) is None:
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("Input should be a valid date (YYYY-MM-DD)") from None
+    return value
+
+
 SeriesId = Annotated[str, Path(description="FRED series id, for example `DGS10`.")]
 Start = Annotated[
     date | None,
+    BeforeValidator(iso_date),
     Query(description="First date of the window, inclusive (ISO 8601); open if omitted."),
 ]
 End = Annotated[
     date | None,
+    BeforeValidator(iso_date),
     Query(description="Last date of the window, inclusive (ISO 8601); open if omitted."),
 ]
 TransformParam = Annotated[

@@ -124,3 +124,80 @@ def test_docs_render_the_operations_in_chromium(app: FastAPI, tmp_path: Path) ->
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "operations rendered" in done.stdout
     assert shot.stat().st_size > 10_000
+
+
+def _data_operations(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, operation in _operations(schema):
+        if name.split(" ")[1].startswith(("/api/", "/dbt-docs")):
+            yield name, operation
+
+
+def test_every_data_route_documents_the_refusals_in_front_of_it(docs_client: TestClient) -> None:
+    """Found by the fuzzer: the token check (401), the rate limit (429) and the database or
+    time budget (503) answer every data route, and the document did not say so (nor that
+    ``/dbt-docs/`` needs a token)."""
+    schema = docs_client.get("/openapi.json").json()
+    error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    names = []
+    for name, operation in _data_operations(schema):
+        names.append(name)
+        assert operation.get("security") == [{"OAuth2PasswordBearer": []}], name
+        responses = operation["responses"]
+        for status in ("401", "429", "503"):
+            assert responses[status]["content"]["application/json"]["schema"] == error_ref, name
+        assert responses["401"]["headers"]["WWW-Authenticate"]["required"], name
+        for status in ("429", "503"):
+            assert responses[status]["headers"]["Retry-After"]["required"], name
+    assert "GET /dbt-docs/" in names and "GET /api/v1/correlation" in names
+
+
+def test_a_refused_request_answers_what_the_document_says(tmp_path: Path) -> None:
+    settings = load_settings(
+        database_url=f"duckdb:///{tmp_path / 'docs.duckdb'}",
+        client_dist_dir=tmp_path / "none",
+        allow_anonymous=False,
+        jwt_secret="docs-secret-" + "x" * 40,
+    )
+    with TestClient(create_app(settings, cache=MemoryCache(1))) as client:
+        schema = client.get("/openapi.json").json()
+        for path in ("/api/v1/indicators", "/dbt-docs/"):
+            response = client.get(path)
+            assert str(response.status_code) in schema["paths"][path]["get"]["responses"]
+            assert response.status_code == 401
+            assert set(response.json()) == {"code", "message"}
+            assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_healthz_documents_both_of_its_answers(docs_client: TestClient) -> None:
+    schema = docs_client.get("/openapi.json").json()
+    responses = schema["paths"]["/healthz"]["get"]["responses"]
+    assert responses["503"]["headers"]["Retry-After"]["required"]
+    health = schema["components"]["schemas"]["HealthOut"]
+    assert set(docs_client.get("/healthz").json()) == set(health["properties"])
+
+
+def test_candles_document_only_the_periods_they_take(docs_client: TestClient) -> None:
+    """Found by the fuzzer: the document offered quarterly and annual candles, which the API
+    refuses (400, tests/api/analytics/test_rest.py)."""
+    schema = docs_client.get("/openapi.json").json()
+    params = schema["paths"]["/api/v1/indicators/{series_id}/candles"]["get"]["parameters"]
+    frequency = next(p for p in params if p["name"] == "frequency")
+    assert frequency["schema"]["enum"] == ["w", "m"]
+
+
+def test_the_token_forms_document_what_they_take(docs_client: TestClient) -> None:
+    """Found by the fuzzer: an empty ``token`` is a missing one (400), and a grant type other
+    than the three is refused; the document now says both."""
+    schema = docs_client.get("/openapi.json").json()
+    forms = schema["components"]["schemas"]
+    assert forms["TokenForm"]["properties"]["grant_type"]["enum"] == [
+        "password",
+        "client_credentials",
+        "refresh_token",
+    ]
+    assert forms["RevokeForm"]["properties"]["token"]["minLength"] == 1
+    for status in ("401", "429"):
+        response = schema["paths"]["/auth/token"]["post"]["responses"][status]
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/OAuthErrorOut"
+        }

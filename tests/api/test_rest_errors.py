@@ -27,6 +27,23 @@ def test_an_unparsable_parameter_is_bad_user_input_naming_it(client: TestClient)
     assert "date" in body["message"]
 
 
+@pytest.mark.parametrize("start", ["0", "0.0", "1e9", "-1", "20210104", "2021-W01-1"])
+def test_a_date_is_only_year_month_day(client: TestClient, start: str) -> None:
+    """Found by the fuzzer: ``start=0.0`` read as a Unix time (1970-01-01) and answered 200,
+    though the document says ``format: date``."""
+    response = client.get("/api/v1/indicators/DGS10/stats", params={"start": start})
+    assert response.status_code == 400, response.text
+    body = _error(response.json())
+    assert (
+        body["message"]
+        == "query parameter 'start': Value error, Input should be a valid date (YYYY-MM-DD)"
+    )
+    assert (
+        client.get("/api/v1/indicators/DGS10/stats", params={"start": "2021-01-04"}).status_code
+        == 200
+    )
+
+
 def test_every_bad_parameter_is_named(client: TestClient) -> None:
     response = client.get(
         "/api/v1/indicators/DGS10/stats", params={"start": "x", "end": "2020-13-01"}
