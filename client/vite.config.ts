@@ -1,5 +1,8 @@
 /// <reference types="vitest/config" />
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import type { GetModuleInfo } from "rollup";
 import { defineConfig, type Plugin } from "vite";
@@ -39,12 +42,49 @@ const noMaplibreCss: Plugin = {
   load: (id) => (id === EMPTY ? "export default {};" : null),
 };
 
+/** Files worth encoding ahead of time, and the smallest size for which it pays. */
+const ENCODABLE = /\.(js|mjs|css|html|svg|json|map|txt)$/;
+const MIN_ENCODED_BYTES = 500;
+
+/**
+ * After a build, writes `<file>.br` (brotli, quality 11) and `<file>.gz` (gzip, level 9) next to
+ * each text file of dist/: the API sends these ready-made copies to clients that accept them
+ * (graphql_api/static.py), at the best quality once per build instead of a fast one per process.
+ */
+function precompress(outDir: string): Plugin {
+  return {
+    name: "fredpipe:precompress",
+    apply: "build",
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((name) => {
+          const path = join(dir, name);
+          return statSync(path).isDirectory() ? walk(path) : [path];
+        });
+      for (const path of walk(outDir)) {
+        if (!ENCODABLE.test(path) || statSync(path).size < MIN_ENCODED_BYTES) continue;
+        const body = readFileSync(path);
+        writeFileSync(
+          `${path}.br`,
+          brotliCompressSync(body, {
+            params: {
+              [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+              [zlib.BROTLI_PARAM_SIZE_HINT]: body.length,
+            },
+          }),
+        );
+        writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+      }
+    },
+  };
+}
+
 // In dev the API runs separately (default http://127.0.0.1:8000); production serves
 // dist/ from the FastAPI app, so /graphql is always same-origin for the browser.
 const apiTarget = process.env.FREDPIPE_API_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
-  plugins: [react(), noMaplibreCss],
+  plugins: [react(), noMaplibreCss, precompress(page("dist"))],
   // `vite build` bundles plotly.js' CommonJS with Rollup's plugin, which maps Node's `global`;
   // the dev server pre-bundles it with esbuild, which does not (has-hover reads
   // global.matchMedia).
