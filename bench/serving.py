@@ -74,7 +74,8 @@ def _server(args: list[str], env: dict[str, str], log: Path, probe: str) -> Iter
         _stop(proc)
 
 
-def _env(**extra: str) -> dict[str, str]:
+def bench_env(**extra: str) -> dict[str, str]:
+    """This environment without our settings (``FREDPIPE_*``, ``FRED_*``), then ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FREDPIPE_", "FRED_"))}
     env.update(extra)
     return env
@@ -87,15 +88,21 @@ BENCH_USER, BENCH_PASSWORD = "bench", "bench-password-0"
 
 @contextmanager
 def api_server(
-    database_url: str, work: Path, redis_url: str | None = None, *, signed_in: bool = False
+    database_url: str,
+    work: Path,
+    redis_url: str | None = None,
+    *,
+    signed_in: bool = False,
+    client_dist: Path | None = None,
 ) -> Iterator[str]:
     """``fredpipe serve`` on ``database_url``; yields its base URL. Read anonymously (as the
     demo serves it), or ``signed_in``: tokens required, as in production, with the user
     ``BENCH_USER`` added to the database (``bench_token`` signs it in). The per-identity rate
-    limit is lifted either way: one benchmark client is one identity."""
+    limit is lifted either way: one benchmark client is one identity. ``client_dist``: the
+    dashboard build to serve (default: none)."""
     extra = {
         "FREDPIPE_DATABASE_URL": database_url,
-        "FREDPIPE_CLIENT_DIST_DIR": str(work),
+        "FREDPIPE_CLIENT_DIST_DIR": str(client_dist or work),
         "FREDPIPE_ALLOW_ANONYMOUS": "false" if signed_in else "true",
         "FREDPIPE_GRAPHQL_INTROSPECTION": "true",
         "FREDPIPE_RATE_LIMIT": "1000000/second",
@@ -112,7 +119,7 @@ def api_server(
     if redis_url:
         extra["FREDPIPE_REDIS_URL"] = redis_url
     with _server(
-        ["-m", "flows.cli", "serve", "--port"], _env(**extra), work / "api.log", "/healthz"
+        ["-m", "flows.cli", "serve", "--port"], bench_env(**extra), work / "api.log", "/healthz"
     ) as base:
         yield base
 
@@ -131,5 +138,6 @@ def bench_token(base: str) -> str:
 @contextmanager
 def raw_server(body_file: Path, work: Path) -> Iterator[str]:
     """``bench.raw_asgi`` answering with ``body_file``'s bytes; yields its base URL."""
-    with _server(["-m", "bench.raw_asgi", str(body_file)], _env(), work / "raw.log", "/") as base:
+    args = ["-m", "bench.raw_asgi", str(body_file)]
+    with _server(args, bench_env(), work / "raw.log", "/") as base:
         yield base

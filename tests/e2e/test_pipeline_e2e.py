@@ -6,6 +6,7 @@ GraphQL answers are compared with the data the sandbox served (demo data);
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -141,8 +142,9 @@ def test_rerunning_the_pipeline_adds_no_rows(demo_deployment: Deployed) -> None:
     engine.dispose()
 
 
-def _browser_check(deployed: Deployed, script: str, path: str, shot: Path) -> None:
-    """Run a playwright-core script from client/e2e against a served deployment."""
+def _browser_for(deployed: Deployed) -> str:
+    """Chromium for the browser checks, which run once, on the embedded default, with the
+    client built."""
     if deployed.backend != "duckdb":
         pytest.skip("the browser checks run once, on the embedded default")
     browser = chromium_path()
@@ -152,17 +154,37 @@ def _browser_check(deployed: Deployed, script: str, path: str, shot: Path) -> No
         pytest.skip("no chromium on this machine (apt-get install chromium)")
     if not (REPO / "client" / "dist" / "index.html").exists():
         pytest.fail("client/dist is not built: run `make client` (make test does)")
+    return browser
+
+
+def _node(browser: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", *args],
+        cwd=REPO / "client",
+        env={**os.environ, "CHROMIUM_PATH": browser},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _browser_check(deployed: Deployed, script: str, path: str, shot: Path) -> None:
+    """Run a playwright-core script from client/e2e against a served deployment."""
+    browser = _browser_for(deployed)
     with serving(deployed.env) as base:
-        done = subprocess.run(
-            ["node", f"e2e/{script}", f"{base}{path}", str(shot)],
-            cwd=REPO / "client",
-            env={**os.environ, "CHROMIUM_PATH": browser},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = _node(browser, f"e2e/{script}", f"{base}{path}", str(shot))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert shot.stat().st_size > 10_000
+
+
+def test_the_load_benchmark_measures_the_served_dashboard(demo_deployment: Deployed) -> None:
+    """``client/e2e/first-chart.mjs`` (``bench.dashboard_load``) reads real timings."""
+    browser = _browser_for(demo_deployment)
+    with serving(demo_deployment.env) as base:
+        done = _node(browser, "e2e/first-chart.mjs", f"{base}/", "1")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    median = json.loads(done.stdout.strip().splitlines()[-1])["median"]
+    assert all(isinstance(median[k], int | float) and median[k] > 0 for k in median), median
 
 
 def test_dashboard_plots_a_chart_in_chromium(demo_deployment: Deployed, tmp_path: Path) -> None:
