@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 
 import pytest
 
 from models.log_config import configure_logging, hot_path_logger
 from models.settings import load_settings
+
+
+@pytest.fixture(autouse=True)
+def _logging_on_the_real_stderr_afterwards() -> Iterator[None]:
+    """These tests point the process's logging at pytest's captured stderr, which is closed
+    when the test ends; set up first, this is torn down after the capture, so it points the
+    logging (and the hot path) back at the real stderr for the tests that follow."""
+    yield
+    configure_logging(load_settings(log_format="json"))
 
 
 def test_json_format_writes_one_object_per_line_exceptions_included(
