@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.accounts import clients_app, users_app
-from flows.commands import console, fail, install_settings
+from flows.commands import USAGE_ERROR, console, fail, install_settings, report
 from flows.prefect_env import apply_prefect_defaults
 from ingest.catalog import Catalog, CatalogError, load_catalog, parse_series_ids
 from models.settings import Settings, SettingsError, get_settings
@@ -360,20 +360,13 @@ def main() -> None:
     try:
         app()
     except SettingsError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False)
-        sys.exit(2)
+        report(str(exc))
+        sys.exit(USAGE_ERROR)
     except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
-        if exc.connection_invalidated or not _while_connecting(exc):
+        if exc.statement is not None:  # a statement failed: not a failure to connect
             raise
-        console.print(
-            f"[bold red]error:[/] {database_refusal(exc)}", highlight=False, soft_wrap=True
-        )
+        report(database_refusal(exc), soft_wrap=True)
         sys.exit(DATABASE_UNREACHABLE)
-
-
-def _while_connecting(exc: sa.exc.DBAPIError) -> bool:
-    """The failure happened opening a connection, not running a statement."""
-    return exc.statement is None
 
 
 if __name__ == "__main__":

@@ -16,9 +16,14 @@ console = Console(stderr=True)
 USAGE_ERROR = 2
 
 
+def report(message: str, *, soft_wrap: bool = False) -> None:
+    """Print ``error: message`` on stderr (``soft_wrap``: never broken across lines)."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=soft_wrap)
+
+
 def fail(message: str, code: int = USAGE_ERROR) -> typer.Exit:
     """Print ``error: message`` on one line; raise the returned exit."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    report(message)
     return typer.Exit(code)
 
 

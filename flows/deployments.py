@@ -109,37 +109,45 @@ def scheduled_deployments(
     ]
 
 
-def build_deployments(catalog: Catalog | None = None) -> list[RunnerDeployment]:
-    """The ``RunnerDeployment`` objects ``serve`` registers and polls for (call outside a loop)."""
+def _deployment(name: str, **options: Any) -> RunnerDeployment:
+    """A deployment of the ``pipeline`` flow with what every one of ours shares: one flow run at
+    a time, and the flow imported by module path, so runs work whatever directory ``serve``
+    started in (call outside an event loop)."""
     from prefect.deployments.runner import EntrypointType, RunnerDeployment
-    from prefect.schedules import Cron
 
     from flows.pipeline import pipeline
 
+    deployment = pipeline.to_deployment(
+        name=name,
+        concurrency_limit=1,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+        **options,
+    )
+    if not isinstance(deployment, RunnerDeployment):  # inside an event loop: a coroutine
+        raise RuntimeError("deployments must be built outside an event loop")
+    return deployment
+
+
+def build_deployments(catalog: Catalog | None = None) -> list[RunnerDeployment]:
+    """The ``RunnerDeployment`` objects ``serve`` registers and polls for (call outside a loop)."""
+    from prefect.schedules import Cron
+
     catalog = catalog or load_catalog()
-    deployments: list[RunnerDeployment] = []
-    for spec in active_specs(catalog):
-        deployment = pipeline.to_deployment(
-            name=spec.name,
+    return [
+        _deployment(
+            spec.name,
             schedule=Cron(spec.cron, timezone=spec.timezone),
             parameters=deployment_parameters(spec, catalog),
             description=spec.description,
             tags=["fredpipe", f"schedule:{spec.schedule}"],
             version=f"catalog-v{catalog.version}",
-            concurrency_limit=1,
-            # Import by module path, so runs work whatever directory serve started in.
-            entrypoint_type=EntrypointType.MODULE_PATH,
         )
-        if not isinstance(deployment, RunnerDeployment):  # inside an event loop: a coroutine
-            raise RuntimeError("build_deployments() must be called outside an event loop")
-        deployments.append(deployment)
-    return deployments
+        for spec in active_specs(catalog)
+    ]
 
 
 def build_refresh_deployment(settings: Settings | None = None) -> RunnerDeployment:
     """The unscheduled deployment ``refreshSeries`` starts (``settings.refresh_deployment``)."""
-    from prefect.deployments.runner import EntrypointType, RunnerDeployment
-
     from flows.pipeline import pipeline
 
     settings = settings or get_settings()
@@ -149,17 +157,12 @@ def build_refresh_deployment(settings: Settings | None = None) -> RunnerDeployme
             f"FREDPIPE_REFRESH_DEPLOYMENT must be a deployment of the {pipeline.name!r} flow "
             f"({pipeline.name}/<name>), not {settings.refresh_deployment!r}"
         )
-    deployment = pipeline.to_deployment(
-        name=name,
+    return _deployment(
+        name,
         parameters={"full": False},
         description="On-demand refresh of the series an admin names (the API's refreshSeries).",
         tags=["fredpipe", "refresh"],
-        concurrency_limit=1,
-        entrypoint_type=EntrypointType.MODULE_PATH,
     )
-    if not isinstance(deployment, RunnerDeployment):
-        raise RuntimeError("build_refresh_deployment() must be called outside an event loop")
-    return deployment
 
 
 def serve_deployments(catalog: Catalog | None = None) -> None:

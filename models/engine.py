@@ -73,7 +73,7 @@ FILE_LOCK_WAIT_SECONDS = 30.0
 
 @retry(
     retry=retry_if_exception(_is_file_lock),
-    wait=wait_exponential_jitter(initial=0.05, max=2.0),
+    wait=wait_exponential_jitter(multiplier=0.05, max=2.0),
     stop=stop_after_delay(FILE_LOCK_WAIT_SECONDS),
     reraise=True,
 )

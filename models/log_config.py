@@ -29,9 +29,13 @@ from models.settings import Settings
 QUIET = {"uvicorn.access": logging.WARNING}
 
 
-def _json(event: Any, **_: Any) -> str:
+def _json_bytes(event: Any, **_: Any) -> bytes:
     """orjson: several times faster than ``json.dumps`` on the access log's hot path."""
-    return orjson.dumps(event, default=str).decode()
+    return orjson.dumps(event, default=str)
+
+
+def _json(event: Any, **_: Any) -> str:
+    return _json_bytes(event).decode()
 
 
 #: what ``configure_logging`` decided for ``hot_path_logger``: the JSON stream and level
@@ -86,10 +90,6 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
         logger.propagate = True
     for name, quiet in QUIET.items():
         logging.getLogger(name).setLevel(quiet)
-
-
-def _json_bytes(event: Any, **_: Any) -> bytes:
-    return orjson.dumps(event, default=str)
 
 
 def hot_path_logger(name: str) -> Any:
