@@ -4,7 +4,10 @@ certificate that CA signed for the host in the URL."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pymysql
 import pytest
@@ -61,3 +64,22 @@ def test_a_certificate_for_another_host_name_is_refused(tls_db: TlsMariaDB) -> N
             engine.connect().close()
     finally:
         engine.dispose()
+
+
+def test_the_tls_server_leaves_other_servers_temporary_tables_alone(tmp_path: Path) -> None:
+    # a MariaDB deletes every "#sql…" file in its tmpdir when it starts; with the default
+    # tmpdir that was the shared server's live temporary tables (a dbt build running
+    # alongside failed with "Error on delete of '/tmp/#sql-temptable-…'")
+    canary = Path(tempfile.gettempdir()) / f"#sql-temptable-fredpipe-canary-{os.getpid()}.MAI"
+    canary.write_bytes(b"")
+    try:
+        with tls_mariadb(tmp_path / "server") as server:
+            conn = server.connect(ssl_ca=str(server.ca))
+            with conn.cursor() as cur:
+                cur.execute("SELECT @@tmpdir")
+                (tmpdir,) = cur.fetchone()
+            conn.close()
+        assert canary.exists(), "starting the TLS server deleted another server's temp file"
+        assert Path(tmpdir).is_relative_to(tmp_path)
+    finally:
+        canary.unlink(missing_ok=True)

@@ -158,14 +158,20 @@ def tls_mariadb(folder: Path) -> Iterator[TlsMariaDB]:
     folder.mkdir(parents=True, exist_ok=True)
     make_certificates(folder)
     data, sock, log = folder / "data", folder / "mariadb.sock", folder / "mariadb.log"
+    # A temporary directory of its own: at start-up a MariaDB server deletes every "#sql"
+    # file in its tmpdir, and with the default (/tmp) those are the shared server's live
+    # temporary tables, which broke a concurrent dbt build on the suite's main MariaDB.
+    tmp = folder / "tmp"
+    tmp.mkdir(exist_ok=True)
     subprocess.run(
-        [install, "--no-defaults", f"--datadir={data}", "--user=root", "--skip-test-db",
-         "--auth-root-authentication-method=socket"],
+        [install, "--no-defaults", f"--datadir={data}", f"--tmpdir={tmp}", "--user=root",
+         "--skip-test-db", "--auth-root-authentication-method=socket"],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     port = free_port()
     proc = subprocess.Popen(
-        [server, "--no-defaults", "--user=root", f"--datadir={data}", f"--port={port}",
+        [server, "--no-defaults", "--user=root", f"--datadir={data}", f"--tmpdir={tmp}",
+         f"--port={port}",
          "--bind-address=127.0.0.1", f"--socket={sock}", f"--pid-file={folder / 'mariadb.pid'}",
          f"--log-error={log}", "--skip-log-bin", "--innodb-buffer-pool-size=64M",
          f"--ssl-ca={folder / 'ca.pem'}", f"--ssl-cert={folder / 'server.pem'}",
