@@ -14,10 +14,12 @@ from graphql_api.records import as_api
 from graphql_api.services import trends as trend_service
 from graphql_api.services.correlations import correlation
 from graphql_api.services.indicators import get_indicator, list_indicators
+from graphql_api.subscription import DataUpdate, as_update
 from graphql_api.terms import CorrelationBasis
 from graphql_api.types.correlations import Correlation
 from graphql_api.types.indicators import END, START, Indicator
 from graphql_api.types.trends import Trend
+from models.versioning import latest_bump
 
 IDS = "FRED series ids, e.g. `DGS10`; null: every indicator."
 CORRELATION_IDS = "2 to 20 FRED series ids; the matrix rows and columns follow their order."
@@ -93,6 +95,17 @@ class Query:
     ) -> list[Trend]:
         ctx = info.context
         return [as_api(Trend, t) for t in await trend_service.trends(ctx.db, ctx.loaders, ids)]
+
+    @strawberry.field(
+        description=(
+            "The newest data-version bump: when a pipeline stage last committed new data and "
+            "which series it changed (what `dataUpdated` pushed last). null before any stage "
+            "has run. A dashboard's \"data as of\" time."
+        )
+    )
+    async def last_update(self, info: Info) -> DataUpdate | None:
+        bump = await info.context.db.run(latest_bump)
+        return None if bump is None else as_update(bump)
 
     @strawberry.field(description="Current data version; it changes after each pipeline stage.")
     async def data_version(self, info: Info) -> int:

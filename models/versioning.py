@@ -87,6 +87,21 @@ def bumps_after(conn: sa.Connection, version: int) -> list[VersionBump]:
     ]
 
 
+def latest_bump(conn: sa.Connection) -> VersionBump | None:
+    """The newest bump (None before the first): when the pipeline last committed data."""
+    row = conn.execute(
+        sa.select(data_versions).order_by(data_versions.c.version.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    return VersionBump(
+        version=int(row.version),
+        stage=str(row.stage),
+        series_ids=decode_series(row.series_ids),
+        at=as_utc(row.created_at),
+    )
+
+
 def latest_version_of_others(conn: sa.Connection, stage: str) -> int:
     """The newest version bumped by any stage but ``stage``: what ``stage`` read as input.
 

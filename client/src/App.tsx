@@ -1,113 +1,139 @@
 import { useQuery } from "@apollo/client/react";
-import { useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useSyncExternalStore, type ComponentType, type MouseEvent } from "react";
+import { session } from "./auth/session";
+import { SignInForm } from "./auth/SignInForm";
+import { IndicatorListQuery } from "./catalog";
 import { ErrorNotice } from "./components/ErrorNotice";
-import { IndicatorView } from "./components/IndicatorView";
-import { WindowControls, type WindowChoice } from "./components/WindowControls";
-import { graphql } from "./gql";
-import { anchorDate, presetWindow, validateWindow, type DateWindow } from "./lib/window";
+import { TrendsStrip } from "./components/TrendsStrip";
+import { useViewState } from "./lib/useViewState";
+import { ID_LIMITS, serializeViewState, VIEW_LABELS, VIEWS, type ViewId, type ViewState } from "./lib/viewState";
+import type { ViewProps } from "./views/types";
 
-export const IndicatorListQuery = graphql(`
-  query IndicatorList {
-    indicators {
-      id
-      title
-      units
-      frequency
-      lastDate
-    }
-  }
-`);
+// One chunk per view: a visitor downloads the code of the views they open.
+const VIEW_COMPONENTS: Record<ViewId, ComponentType<ViewProps>> = {
+  history: lazy(() => import("./views/HistoryView")),
+  compare: lazy(() => import("./views/CompareView")),
+  correlation: lazy(() => import("./views/CorrelationView")),
+  technicals: lazy(() => import("./views/TechnicalsView")),
+};
 
-function initialIndicatorId(): string | null {
-  return new URLSearchParams(window.location.search).get("indicator");
+/**
+ * The state a tab switches to: same window and ids, as many ids as the view takes. Compare
+ * opens on index = 100 rather than levels, which are rarely in the same units.
+ */
+export function switchTo(state: ViewState, view: ViewId): ViewState {
+  const ids = state.ids.slice(0, ID_LIMITS[view].max);
+  const transform = view === "compare" && state.transform === "lin" ? "index100" : state.transform;
+  const pair = state.pair && state.pair.every((id) => ids.includes(id)) ? state.pair : null;
+  return { ...state, view, ids, transform, pair };
+}
+
+function ViewTabs({ state, go }: { state: ViewState; go: (next: ViewState) => void }) {
+  return (
+    <nav className="view-tabs" aria-label="Views">
+      {VIEWS.map((view) => {
+        const next = switchTo(state, view);
+        const current = view === state.view;
+        const follow = (event: MouseEvent<HTMLAnchorElement>) => {
+          if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+          event.preventDefault();
+          go(next);
+        };
+        return (
+          <a key={view} href={serializeViewState(next)} aria-current={current ? "page" : undefined} onClick={follow}>
+            {VIEW_LABELS[view]}
+          </a>
+        );
+      })}
+    </nav>
+  );
+}
+
+function Dashboard() {
+  const { state, problems, update } = useViewState();
+  const { data, loading, error } = useQuery(IndicatorListQuery);
+  const catalog = data?.indicators ?? [];
+  const View = VIEW_COMPONENTS[state.view];
+
+  return (
+    <>
+      <ViewTabs state={state} go={(next) => update(next)} />
+      <TrendsStrip catalog={catalog} />
+      {problems.length > 0 ? (
+        <div className="notice notice-warning" role="alert">
+          <p className="notice-title">Part of this address was not understood</p>
+          <ul>
+            {problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <main>
+        {loading && !data ? (
+          <p className="status view-placeholder" role="status">
+            Loading indicators…
+          </p>
+        ) : error ? (
+          <ErrorNotice error={error} context="Could not load the list of indicators" />
+        ) : catalog.length === 0 ? (
+          <p className="status" role="status">
+            No indicators are loaded yet. Run the pipeline to ingest FRED series.
+          </p>
+        ) : (
+          <Suspense
+            fallback={
+              <p className="status view-placeholder" role="status">
+                Loading the {VIEW_LABELS[state.view].toLowerCase()} view…
+              </p>
+            }
+          >
+            <View state={state} update={update} catalog={catalog} />
+          </Suspense>
+        )}
+      </main>
+    </>
+  );
+}
+
+function Account() {
+  const auth = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  if (auth.status !== "signed-in") return null;
+  return (
+    <div className="account">
+      <span>
+        Signed in as <strong>{auth.username}</strong>
+      </span>
+      <button type="button" onClick={() => void session.signOut()}>
+        Sign out
+      </button>
+    </div>
+  );
 }
 
 export function App() {
-  const { data, loading, error } = useQuery(IndicatorListQuery);
-  const [selectedId, setSelectedId] = useState<string | null>(initialIndicatorId);
-  const [choice, setChoice] = useState<WindowChoice>({ kind: "preset", preset: "10Y" });
-  const [showForecast, setShowForecast] = useState(true);
-
-  const indicators = useMemo(() => data?.indicators ?? [], [data]);
-  const selected = indicators.find((i) => i.id === selectedId) ?? indicators[0] ?? null;
-
-  // Keep the choice shareable: ?indicator=DGS10 reopens the same series.
-  useEffect(() => {
-    if (!selected) return;
-    const url = new URL(window.location.href);
-    if (url.searchParams.get("indicator") === selected.id) return;
-    url.searchParams.set("indicator", selected.id);
-    window.history.replaceState(null, "", url);
-  }, [selected]);
-
-  const dateWindow: DateWindow =
-    choice.kind === "preset"
-      ? presetWindow(choice.preset, anchorDate(selected?.lastDate))
-      : { start: choice.start, end: choice.end };
-  const windowProblem = validateWindow(dateWindow);
-
+  const auth = useSyncExternalStore(session.subscribe, session.getSnapshot);
   return (
     <div className="app">
       <header className="app-header">
         <div>
           <h1>fredpipe</h1>
-          <p className="tagline">FRED indicators, window statistics and forecasts</p>
+          <p className="tagline">FRED indicators: history, comparisons, correlations, technicals and forecasts</p>
         </div>
+        <Account />
       </header>
 
-      <main>
-        {loading && !data ? (
-          <p className="status" role="status">
-            Loading indicators…
-          </p>
-        ) : error ? (
-          <ErrorNotice error={error} context="Could not load the list of indicators" />
-        ) : indicators.length === 0 ? (
-          <p className="status" role="status">
-            No indicators are loaded yet. Run the pipeline to ingest FRED series.
-          </p>
-        ) : (
-          <>
-            <section className="controls" aria-label="Chart controls">
-              <label className="field">
-                <span className="field-label">Indicator</span>
-                <select
-                  value={selected?.id ?? ""}
-                  onChange={(event) => setSelectedId(event.target.value)}
-                  aria-label="Indicator"
-                >
-                  {indicators.map((indicator) => (
-                    <option key={indicator.id} value={indicator.id}>
-                      {indicator.id} — {indicator.title}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <WindowControls choice={choice} window={dateWindow} onChange={setChoice} />
-              <label className="toggle">
-                <input
-                  type="checkbox"
-                  checked={showForecast}
-                  onChange={(event) => setShowForecast(event.target.checked)}
-                />
-                Show forecast
-              </label>
-            </section>
-
-            {windowProblem ? (
-              <p className="notice notice-warning" role="alert">
-                {windowProblem}
-              </p>
-            ) : selected ? (
-              <IndicatorView id={selected.id} window={dateWindow} showForecast={showForecast} />
-            ) : null}
-          </>
-        )}
-      </main>
+      {/* Keyed on who is signed in (not on token refreshes): signing in remounts the dashboard,
+          so every query runs anew under the new identity. */}
+      {auth.status === "required" ? (
+        <SignInForm reason={auth.reason} />
+      ) : (
+        <Dashboard key={`${auth.status}:${auth.username ?? ""}`} />
+      )}
 
       <footer className="app-footer">
-        Data: FRED®, Federal Reserve Bank of St. Louis, or a FRED-compatible sandbox (the demo
-        serves synthetic series), via the fredpipe GraphQL API.
+        Data: FRED®, Federal Reserve Bank of St. Louis, or a FRED-compatible sandbox (the demo serves synthetic
+        series), via the fredpipe GraphQL API.
       </footer>
     </div>
   );

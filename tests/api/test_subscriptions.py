@@ -35,7 +35,7 @@ from tests.support.graphql_ws import DATA_UPDATED, GraphQLWS, private_channel, w
 from tests.support.live_server import live_server
 
 #: A query that opens the database (the indicator list is read from it, never from a probe).
-DB_QUERY = "{ dataVersion indicators { id } }"
+DB_QUERY = "{ dataVersion lastUpdate { version seriesIds at } indicators { id } }"
 
 
 def _settings(db_url: str, tmp_path: Path, **overrides: Any) -> Settings:
@@ -181,6 +181,8 @@ def test_an_open_websocket_that_ran_a_query_leaves_the_duckdb_file_to_writers(
     assert pushed == {**pushed, "version": int(done.stdout), "seriesIds": ["DGS2"]}
     assert after["dataVersion"] == before["dataVersion"] + 1 == pushed["version"]
     assert after["indicators"] == before["indicators"]
+    # the newest bump, as the subscription pushed it: a dashboard's "data as of"
+    assert after["lastUpdate"] == {k: pushed[k] for k in ("version", "seriesIds", "at")}
 
 
 def test_two_replicas_both_hear_one_redis_publish(

@@ -26,3 +26,11 @@ export function formatPercent(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "—";
   return `${new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 }).format(value)}%`;
 }
+
+/** A change with its sign: +0.25, −1.2 (a true minus sign), "—" when undefined. */
+export function formatSigned(value: number | null | undefined, suffix = ""): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  const text = formatNumber(Math.abs(value));
+  const sign = value > 0 ? "+" : value < 0 ? "−" : "";
+  return `${sign}${text}${suffix}`;
+}

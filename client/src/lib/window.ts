@@ -82,3 +82,15 @@ export function windowReachesLatest(window: DateWindow, lastDate: string | null 
   if (!lastDate) return false;
   return window.end >= lastDate;
 }
+
+/**
+ * The window a view state asks for: its explicit dates, else its preset counted back from
+ * `anchor` (the last observation). `state` is the URL's (lib/viewState.ts).
+ */
+export function resolveWindow(
+  state: { start: string | null; end: string | null; preset: PresetId },
+  anchor: string,
+): DateWindow {
+  if (state.start !== null || state.end !== null) return { start: state.start, end: state.end };
+  return presetWindow(state.preset, anchor);
+}
