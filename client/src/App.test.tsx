@@ -1,113 +1,130 @@
 import { MockedProvider } from "@apollo/client/testing/react";
-import { render, screen, within } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { Data } from "plotly.js";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createCache } from "./apollo";
-import { App, IndicatorListQuery } from "./App";
-import { IndicatorViewQuery } from "./components/IndicatorView";
-import { ModelSelectionQuery } from "./components/ModelSelection";
-import { indicatorResult, selectionResult } from "./test/fixtures";
+import { App, switchTo } from "./App";
+import { session } from "./auth/session";
+import { IndicatorListQuery } from "./catalog";
+import { TrendsStripQuery } from "./components/TrendsStrip";
+import { parseViewState } from "./lib/viewState";
 
-vi.mock("./components/PlotlyChart", () => ({
-  default: ({ traces }: { traces: Data[] }) => <div data-testid="plot">{traces.map((t) => t.name).join("|")}</div>,
-}));
+// The views are tested on their own; here a stand-in shows which view the shell mounted.
+vi.mock("./views/HistoryView", () => ({ default: ({ state }: { state: { ids: string[] } }) => <p>history of {state.ids.join(",")}</p> }));
+vi.mock("./views/CompareView", () => ({ default: ({ state }: { state: { ids: string[] } }) => <p>compare of {state.ids.join(",")}</p> }));
+vi.mock("./views/CorrelationView", () => ({ default: () => <p>correlation</p> }));
+vi.mock("./views/TechnicalsView", () => ({ default: () => <p>technicals</p> }));
 
 const indicators = [
-  { __typename: "Indicator", id: "DGS10", title: "10-Year Treasury", units: "Percent", frequency: "Daily", lastDate: "2024-04-01" },
-  { __typename: "Indicator", id: "UNRATE", title: "Unemployment Rate", units: "Percent", frequency: "Monthly", lastDate: "2024-03-01" },
+  { __typename: "Indicator", id: "DGS10", title: "10-Year Treasury", units: "Percent", unitsShort: "%", frequency: "Daily", lastDate: "2024-04-01" },
+  { __typename: "Indicator", id: "UNRATE", title: "Unemployment Rate", units: "Percent", unitsShort: "%", frequency: "Monthly", lastDate: "2024-03-01" },
+];
+
+const trends = [
+  { __typename: "Trend", id: "DGS10", latestDate: "2024-04-01", latestValue: 4.33, change1d: 0.05, change1m: -0.1, change1y: 0.9, pctChange1y: 26.1 },
+  { __typename: "Trend", id: "UNRATE", latestDate: "2024-03-01", latestValue: 3.8, change1d: 0, change1m: null, change1y: 0.3, pctChange1y: 8.6 },
 ];
 
 const listMock = { request: { query: IndicatorListQuery }, result: { data: { indicators } } };
+const trendsMock = {
+  request: { query: TrendsStripQuery },
+  result: { data: { trends, lastUpdate: { __typename: "DataUpdate", version: 7, at: "2024-04-02T06:00:00+00:00" } } },
+};
 
-function viewMock(id: string, start: string | null, title: string) {
-  // Keep lastDate equal to the list's: both land on the same normalised Indicator.
-  const lastDate = indicators.find((i) => i.id === id)?.lastDate ?? null;
-  return {
-    request: { query: IndicatorViewQuery, variables: { id, start, end: null } },
-    result: { data: indicatorResult({ id, title, lastDate }) },
-  };
-}
-
-/** The model selection below the chart (one request per indicator, not per window). */
-function selectionMock(id: string) {
-  return { request: { query: ModelSelectionQuery, variables: { id } }, result: { data: selectionResult({}, id) } };
+function renderApp(mocks = [listMock, trendsMock]) {
+  return render(
+    <MockedProvider cache={createCache()} mocks={mocks}>
+      <App />
+    </MockedProvider>,
+  );
 }
 
 describe("App", () => {
   beforeEach(() => {
     window.history.replaceState(null, "", "/");
   });
-
-  it("loads the indicator list, charts the first one over 10 years and switches on selection", async () => {
-    const user = userEvent.setup();
-    render(
-      <MockedProvider
-        cache={createCache()}
-        mocks={[
-          listMock,
-          viewMock("DGS10", "2014-04-01", "10-Year Treasury"),
-          selectionMock("DGS10"),
-          viewMock("UNRATE", "2014-03-01", "Unemployment Rate"),
-          selectionMock("UNRATE"),
-          viewMock("UNRATE", "2023-03-01", "Unemployment Rate"),
-        ]}
-      >
-        <App />
-      </MockedProvider>,
-    );
-
-    expect(screen.getByRole("status")).toHaveTextContent("Loading indicators");
-    expect(await screen.findByRole("heading", { name: /10-Year Treasury/ })).toBeInTheDocument();
-    expect(window.location.search).toBe("?indicator=DGS10");
-    expect(screen.getByLabelText("Start date")).toHaveValue("2014-04-01");
-
-    await user.selectOptions(screen.getByLabelText("Indicator"), "UNRATE");
-    expect(await screen.findByRole("heading", { name: /Unemployment Rate/ })).toBeInTheDocument();
-    expect(window.location.search).toBe("?indicator=UNRATE");
-
-    const presets = screen.getByRole("group", { name: "Window" });
-    await user.click(within(presets).getByRole("button", { name: "1Y" }));
-    expect(within(presets).getByRole("button", { name: "1Y" })).toHaveAttribute("aria-pressed", "true");
-    expect(screen.getByLabelText("Start date")).toHaveValue("2023-03-01");
-    expect(await screen.findByTestId("plot")).toBeInTheDocument();
+  afterEach(() => {
+    // the page's one session: leave it anonymous for the next test
+    act(() => session.require());
+    act(() => void session.signOut());
   });
 
-  it("explains an inverted custom window instead of querying", async () => {
+  it("opens the view of the URL with its ids, and the trends strip with its 'data as of'", async () => {
+    window.history.replaceState(null, "", "/?view=compare&ids=DGS10,UNRATE");
+    renderApp();
+    expect(await screen.findByText("compare of DGS10,UNRATE")).toBeInTheDocument();
+    const strip = screen.getByRole("region", { name: "Market trends" });
+    expect(await within(strip).findByText("4.33")).toBeInTheDocument();
+    expect(within(strip).getByTestId("data-as-of")).toHaveTextContent("Data as of 2024-04-02 06:00 UTC · version 7");
+    const row = within(strip).getByText("DGS10").closest("tr") as HTMLElement;
+    expect(row).toHaveTextContent("+0.05");
+    expect(row).toHaveTextContent("−0.1");
+  });
+
+  it("switches view by its tab: a new history entry that Back undoes", async () => {
     const user = userEvent.setup();
-    render(
-      <MockedProvider cache={createCache()} mocks={[listMock, viewMock("DGS10", "2014-04-01", "10-Year Treasury"), selectionMock("DGS10")]}>
-        <App />
-      </MockedProvider>,
-    );
-    await screen.findByRole("heading", { name: /10-Year Treasury/ });
-    const end = screen.getByLabelText("End date");
-    await user.type(end, "2000-01-01");
-    expect(await screen.findByRole("alert")).toHaveTextContent("Start date must be on or before the end date.");
+    window.history.replaceState(null, "", "/?view=history&ids=DGS10");
+    renderApp();
+    await screen.findByText("history of DGS10");
+    const tabs = screen.getByRole("navigation", { name: "Views" });
+    expect(within(tabs).getByRole("link", { name: "History" })).toHaveAttribute("aria-current", "page");
+    const compare = within(tabs).getByRole("link", { name: "Compare" });
+    expect(compare).toHaveAttribute("href", "?view=compare&ids=DGS10&transform=index100");
+
+    await user.click(compare);
+    expect(await screen.findByText("compare of DGS10")).toBeInTheDocument();
+    expect(window.location.search).toBe("?view=compare&ids=DGS10&transform=index100");
+
+    act(() => window.history.back());
+    expect(await screen.findByText("history of DGS10")).toBeInTheDocument();
+  });
+
+  it("says what in the address it did not understand", async () => {
+    window.history.replaceState(null, "", "/?view=candles&transform=cubic&start=2024-13-01");
+    renderApp();
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent('Unknown view "candles"');
+    expect(alert).toHaveTextContent('Unknown transform "cubic"');
+    expect(alert).toHaveTextContent('The start date "2024-13-01" is not a date written YYYY-MM-DD');
+    expect(await screen.findByText("history of")).toBeInTheDocument();
   });
 
   it("shows an error when the indicator list cannot be loaded", async () => {
-    render(
-      <MockedProvider
-        cache={createCache()}
-        mocks={[{ request: { query: IndicatorListQuery }, result: { errors: [{ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "abc123" } }] } }]}
-      >
-        <App />
-      </MockedProvider>,
-    );
+    renderApp([
+      {
+        request: { query: IndicatorListQuery },
+        result: { errors: [{ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "abc123" } }] },
+      },
+      trendsMock,
+    ]);
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Could not load the list of indicators: Server error");
     expect(alert).toHaveTextContent("abc123");
   });
 
-  it("opens the indicator named in the URL", async () => {
-    window.history.replaceState(null, "", "/?indicator=UNRATE");
-    render(
-      <MockedProvider cache={createCache()} mocks={[listMock, viewMock("UNRATE", "2014-03-01", "Unemployment Rate"), selectionMock("UNRATE")]}>
-        <App />
-      </MockedProvider>,
-    );
-    expect(await screen.findByRole("heading", { name: /Unemployment Rate/ })).toBeInTheDocument();
-    expect(screen.getByLabelText("Indicator")).toHaveValue("UNRATE");
+  it("shows the sign-in form when the API wants a token, and the dashboard again after", async () => {
+    renderApp();
+    await screen.findByText(/history of/);
+    act(() => session.require("Your session has expired; sign in again."));
+    expect(screen.getByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent("Your session has expired");
+    expect(screen.queryByRole("navigation", { name: "Views" })).not.toBeInTheDocument();
+  });
+});
+
+describe("switchTo", () => {
+  const state = (search: string) => parseViewState(search).state;
+
+  it("keeps the window, trims ids to what the view takes, and compares on index = 100", () => {
+    const next = switchTo(state("?view=compare&ids=A,B,C&start=2020-01-01"), "history");
+    expect(next).toMatchObject({ view: "history", ids: ["A"], start: "2020-01-01" });
+    expect(switchTo(state("?view=history&ids=A"), "compare").transform).toBe("index100");
+    expect(switchTo(state("?view=history&ids=A&transform=zscore"), "compare").transform).toBe("zscore");
+  });
+
+  it("drops a correlation pair that is no longer among the ids", () => {
+    const from = state("?view=correlation&ids=A,B,C&pair=B,C");
+    expect(switchTo(from, "compare").pair).toEqual(["B", "C"]);
+    expect(switchTo(from, "history").pair).toBeNull();
   });
 });

@@ -37,6 +37,9 @@ export function createCache(): InMemoryCache {
         fields: {
           observations: { merge: false },
           stats: { merge: false },
+          windowStats: { merge: false },
+          technicals: { merge: false },
+          candles: { merge: false },
           forecast: { merge: mergeForecast },
         },
       },

@@ -63,6 +63,12 @@ export function SignInForm({ reason }: { reason: string | null }) {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
+        {reason === null ? (
+          // after signing out: the API may still allow anonymous reading (the demo does)
+          <button type="button" onClick={() => session.continueAnonymously()}>
+            Continue without signing in
+          </button>
+        ) : null}
       </form>
     </main>
   );

@@ -172,6 +172,11 @@ export class Session {
     });
   }
 
+  /** Leave the form without signing in (the API may allow anonymous reading). */
+  continueAnonymously(): void {
+    this.set({ status: "anonymous", reason: null });
+  }
+
   async signOut(): Promise<void> {
     const token = this.refreshToken;
     this.require(null);

@@ -1,8 +1,8 @@
-import type { IndicatorViewQuery, ModelSelectionQuery } from "../gql/graphql";
+import type { HistoryViewQuery, ModelSelectionQuery } from "../gql/graphql";
 
-type IndicatorData = IndicatorViewQuery["indicator"];
+type IndicatorData = HistoryViewQuery["indicator"];
 
-/** A small, self-consistent IndicatorView result, with __typename as the cache expects. */
+/** A small, self-consistent HistoryView result, with __typename as the cache expects. */
 export function indicatorResult(overrides: Partial<IndicatorData> = {}): { indicator: IndicatorData } {
   const dates = ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"];
   const values = [4.1, null, 4.3, 4.2];
@@ -26,6 +26,32 @@ export function indicatorResult(overrides: Partial<IndicatorData> = {}): { indic
       start: "2024-01-01",
       end: "2024-04-01",
     },
+    windowStats: [
+      {
+        __typename: "WindowStats",
+        window: "full",
+        windowStart: "2024-01-01",
+        windowEnd: "2024-04-01",
+        count: 3,
+        mean: 4.2,
+        stddev: 0.1,
+        min: 4.1,
+        max: 4.3,
+        change: 0.1,
+      },
+      {
+        __typename: "WindowStats",
+        window: "1y",
+        windowStart: "2023-04-02",
+        windowEnd: "2024-04-01",
+        count: 3,
+        mean: 4.2,
+        stddev: 0.1,
+        min: 4.1,
+        max: 4.3,
+        change: -0.25,
+      },
+    ],
     forecast: {
       __typename: "Forecast",
       runId: "run-1",

@@ -1,27 +1,38 @@
 import { MockedProvider } from "@apollo/client/testing/react";
 import type { MockLink } from "@apollo/client/testing";
 import { render, screen, within } from "@testing-library/react";
-import type { Data } from "plotly.js";
-import { describe, expect, it, vi } from "vitest";
+import userEvent from "@testing-library/user-event";
+import type { Data, Layout } from "plotly.js";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createCache } from "../apollo";
-import type { DateWindow } from "../lib/window";
+import type { CatalogIndicator } from "../catalog";
+import { ModelSelectionQuery } from "../components/ModelSelection";
+import { useViewState } from "../lib/useViewState";
 import { indicatorResult, selectionResult } from "../test/fixtures";
-import { IndicatorView, IndicatorViewQuery } from "./IndicatorView";
-import { ModelSelectionQuery } from "./ModelSelection";
+import { parseViewState } from "../lib/viewState";
+import HistoryView, { chartImageUrl, HistoryViewQuery, MAX_POINTS } from "./HistoryView";
 
 // jsdom cannot render Plotly; the stub records which traces the chart was given.
-vi.mock("./PlotlyChart", () => ({
-  default: ({ traces, yTitle }: { traces: Data[]; yTitle: string }) => (
-    <div data-testid="plot" data-y-title={yTitle}>
-      {traces.map((t) => t.name).join("|")}
+vi.mock("../components/PlotlyChart", () => ({
+  default: ({ data, layout }: { data: Data[]; layout?: Partial<Layout> }) => (
+    <div data-testid="plot" data-y-title={JSON.stringify(layout?.yaxis?.title ?? null)}>
+      {data.map((t) => t.name).join("|")}
     </div>
   ),
 }));
 
-const openWindow: DateWindow = { start: "2024-01-01", end: null };
+const catalog: CatalogIndicator[] = [
+  { __typename: "Indicator", id: "DGS10", title: "10-Year Treasury", units: "Percent", unitsShort: "%", frequency: "Daily", lastDate: "2024-04-01" },
+  { __typename: "Indicator", id: "UNRATE", title: "Unemployment Rate", units: "Percent", unitsShort: "%", frequency: "Monthly", lastDate: "2024-03-01" },
+];
 
-function viewMock(result: MockLink.MockedResponse["result"], variables = { id: "DGS10", ...openWindow }) {
-  return { request: { query: IndicatorViewQuery, variables }, result };
+const LEVEL = { transform: "LEVEL", frequency: null, aggregation: "AVG", maxPoints: MAX_POINTS } as const;
+
+function viewMock(result: MockLink.MockedResponse["result"], variables: Record<string, unknown> = {}) {
+  return {
+    request: { query: HistoryViewQuery, variables: { id: "DGS10", start: "2024-01-01", end: null, ...LEVEL, ...variables } },
+    result,
+  };
 }
 
 const selectionMock = (result: MockLink.MockedResponse["result"] = { data: selectionResult() }) => ({
@@ -29,17 +40,30 @@ const selectionMock = (result: MockLink.MockedResponse["result"] = { data: selec
   result,
 });
 
-/** Renders with the given mocks plus, unless one is given, the model selection's answer. */
-function renderView(mocks: MockLink.MockedResponse[], props: Partial<Parameters<typeof IndicatorView>[0]> = {}) {
+/** The view as the shell mounts it: its state read from the URL, updates written back. */
+function Routed() {
+  const { state, update } = useViewState();
+  return <HistoryView state={state} update={update} catalog={catalog} />;
+}
+
+/** Renders at `search` with the given mocks plus, unless one is given, the model selection's answer. */
+function renderView(mocks: MockLink.MockedResponse[], search = "?view=history&ids=DGS10&start=2024-01-01") {
+  window.history.replaceState(null, "", `/${search}`);
   const hasSelection = mocks.some((m) => m.request.query === ModelSelectionQuery);
   return render(
     <MockedProvider mocks={hasSelection ? mocks : [...mocks, selectionMock()]} cache={createCache()}>
-      <IndicatorView id="DGS10" window={openWindow} showForecast {...props} />
+      <Routed />
     </MockedProvider>,
   );
 }
 
-describe("IndicatorView", () => {
+const parseState = (search: string) => parseViewState(search).state;
+
+beforeEach(() => {
+  window.history.replaceState(null, "", "/");
+});
+
+describe("HistoryView", () => {
   it("shows a loading state, then the chart with history, bands and forecast", async () => {
     renderView([viewMock({ data: indicatorResult() })]);
 
@@ -48,7 +72,7 @@ describe("IndicatorView", () => {
     const plot = await screen.findByTestId("plot");
     expect(screen.getByTestId("chart")).toContainElement(plot);
     expect(plot).toHaveTextContent("DGS10|95% interval|80% interval|Forecast (mean)");
-    expect(plot).toHaveAttribute("data-y-title", "Percent");
+    expect(plot).toHaveAttribute("data-y-title", JSON.stringify({ text: "Percent" }));
     expect(screen.getByRole("heading", { level: 2, name: /10-Year Constant Maturity/ })).toBeInTheDocument();
     expect(screen.getByText(/Forecast:/)).toHaveTextContent("ETS(A,Ad,N)");
   });
@@ -65,10 +89,52 @@ describe("IndicatorView", () => {
     expect(screen.getByText(/Forecast:/)).toHaveTextContent("ETS(A,Ad,N), 2 steps");
   });
 
-  it("leaves the model selection out when the forecast is switched off or absent", async () => {
-    renderView([viewMock({ data: indicatorResult() })], { showForecast: false });
-    await screen.findByTestId("plot");
+  it("charts a transform with its label, without the forecast (which is in level units)", async () => {
+    renderView([viewMock({ data: indicatorResult() }, { transform: "PC1" })], "?view=history&ids=DGS10&start=2024-01-01&transform=pc1");
+    const plot = await screen.findByTestId("plot");
+    expect(plot).toHaveTextContent(/^DGS10$/);
+    expect(plot).toHaveAttribute("data-y-title", JSON.stringify({ text: "Percent change from a year ago" }));
+    expect(screen.getByText(/forecast is shown on the series as published/)).toBeInTheDocument();
     expect(screen.queryByRole("region", { name: "Model selection" })).not.toBeInTheDocument();
+  });
+
+  it("writes a units and frequency choice to the URL and queries it", async () => {
+    const user = userEvent.setup();
+    renderView([
+      viewMock({ data: indicatorResult() }),
+      viewMock({ data: indicatorResult() }, { frequency: "MONTHLY" }),
+      viewMock({ data: indicatorResult() }, { frequency: "MONTHLY", aggregation: "EOP" }),
+    ]);
+    await screen.findByTestId("plot");
+    await user.selectOptions(screen.getByLabelText("Frequency"), "m");
+    expect(window.location.search).toBe("?view=history&ids=DGS10&start=2024-01-01&frequency=m");
+    await user.selectOptions(await screen.findByLabelText("Aggregation"), "eop");
+    expect(window.location.search).toContain("aggregation=eop");
+    expect(await screen.findByTestId("plot")).toBeInTheDocument();
+  });
+
+  it("lists the trailing-window statistics", async () => {
+    renderView([viewMock({ data: indicatorResult() })]);
+    const table = await screen.findByRole("region", { name: /Trailing windows/ });
+    const rows = within(table).getAllByRole("row");
+    expect(rows[1]).toHaveTextContent("Full history");
+    expect(rows[2]).toHaveTextContent("1 year2023-04-022024-04-01");
+    expect(rows[2]).toHaveTextContent("−0.25");
+  });
+
+  it("says plainly that an id is unknown instead of showing another series", async () => {
+    renderView([], "?view=history&ids=NOPE");
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Unknown indicator: NOPE");
+    expect(screen.queryByTestId("chart")).not.toBeInTheDocument();
+    expect(screen.getByLabelText("Indicator")).toHaveValue("NOPE");
+  });
+
+  it("asks the API for a print-quality image of exactly what is shown", () => {
+    const state = { ...parseState("?view=history&ids=DGS10&transform=pc1&frequency=q&aggregation=eop") };
+    expect(chartImageUrl("DGS10", state, { start: "2020-01-01", end: null }, false)).toBe(
+      "/api/v1/charts/DGS10.png?transform=pc1&width=1600&height=900&dpi=200&start=2020-01-01&frequency=q&aggregation=eop",
+    );
   });
 
   it("keeps the chart when only the model selection fails", async () => {
@@ -93,8 +159,7 @@ describe("IndicatorView", () => {
   });
 
   it("leaves the forecast off a window that ends before the last observation", async () => {
-    const window: DateWindow = { start: "2024-01-01", end: "2024-03-01" };
-    renderView([viewMock({ data: indicatorResult() }, { id: "DGS10", ...window })], { window });
+    renderView([viewMock({ data: indicatorResult() }, { end: "2024-03-01" })], "?view=history&ids=DGS10&start=2024-01-01&end=2024-03-01");
     expect(await screen.findByTestId("plot")).toHaveTextContent(/^DGS10$/);
   });
 
@@ -109,7 +174,7 @@ describe("IndicatorView", () => {
       stats: { count: 0, mean: null, stddev: null, min: null, max: null, start: null, end: null },
     });
     renderView([viewMock({ data: empty })]);
-    expect(await screen.findByText("No observations in this window.")).toBeInTheDocument();
+    expect(await screen.findByText(/No observations of DGS10 between 2024-01-01 and the latest/)).toBeInTheDocument();
     expect(screen.queryByTestId("chart")).not.toBeInTheDocument();
   });
 
@@ -128,7 +193,7 @@ describe("IndicatorView", () => {
   });
 
   it("shows a network failure readably", async () => {
-    renderView([{ request: { query: IndicatorViewQuery, variables: { id: "DGS10", ...openWindow } }, error: new TypeError("Failed to fetch") }]);
+    renderView([{ ...viewMock(undefined), result: undefined, error: new TypeError("Failed to fetch") }]);
     expect(await screen.findByRole("alert")).toHaveTextContent("Cannot reach the API");
   });
 });
