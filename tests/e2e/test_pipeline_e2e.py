@@ -21,7 +21,7 @@ import pytest
 from sandbox.demo_data import demo_series
 from sandbox.server import running_sandbox
 from tests.support.api_data import EXAMPLE_QUERY
-from tests.support.cli import REPO, chromium_path, graphql, run_cli, serving
+from tests.support.cli import FREDPIPE, REPO, chromium_path, graphql, run_cli, serving
 from tests.support.databases import BACKENDS, IN_CI, fresh_database
 from tests.support.e2e import filled, run_pipeline
 
@@ -157,14 +157,16 @@ def _browser_for(deployed: Deployed) -> str:
     return browser
 
 
-def _node(browser: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _node(
+    browser: str, *args: str, timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["node", *args],
         cwd=REPO / "client",
-        env={**os.environ, "CHROMIUM_PATH": browser},
+        env={**os.environ, "CHROMIUM_PATH": browser, **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 
@@ -195,3 +197,93 @@ def test_graphiql_runs_a_query_without_leaving_the_origin(
     demo_deployment: Deployed, tmp_path: Path
 ) -> None:
     _browser_check(demo_deployment, "graphiql.mjs", "/graphql", tmp_path / "graphiql.png")
+
+
+#: the views ``client/e2e/views.mjs`` opens (its VIEW_CASES), each shot at 1280 and 375 px
+VIEWS = ("history", "compare", "correlation", "technicals")
+
+
+def test_each_view_draws_its_traces_accessibly_down_to_375_px(
+    demo_deployment: Deployed, tmp_path: Path
+) -> None:
+    """Every view's URL draws the trace types it promises (read from the Plotly graph divs),
+    axe-core finds no serious or critical violation, nothing overflows at 375 px."""
+    browser = _browser_for(demo_deployment)
+    with serving(demo_deployment.env) as base:
+        done = _node(
+            browser,
+            "e2e/views.mjs",
+            f"{base}/",
+            str(tmp_path),
+            timeout=260,
+            E2E_TIMEOUT_MS="240000",
+        )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    shots = {p.name for p in tmp_path.glob("*.png")}
+    assert shots == {f"{view}{size}.png" for view in VIEWS for size in ("", "-375")}
+    for view in VIEWS:
+        assert f"{view}: {{" in done.stdout, done.stdout
+
+
+def test_the_trends_strip_updates_live_when_the_pipeline_runs(demo_deployment: Deployed) -> None:
+    """The page stays open while a real ``fredpipe pipeline run`` lands data; its strip shows
+    the new data version, pushed by dataUpdated, without a reload."""
+    browser = _browser_for(demo_deployment)
+    with serving(demo_deployment.env) as base:
+        page = subprocess.Popen(
+            ["node", "e2e/live.mjs", f"{base}/"],
+            cwd=REPO / "client",
+            env={**os.environ, "CHROMIUM_PATH": browser, "E2E_TIMEOUT_MS": "240000"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert page.stdout is not None
+            ready = page.stdout.readline()
+            assert ready.startswith("READY "), ready + (page.stderr.read() if page.stderr else "")
+            with running_sandbox() as fred_url:
+                env = {**demo_deployment.env, "FREDPIPE_FRED_BASE_URL": str(fred_url)}
+                run = run_cli(["pipeline", "run", "--series", "UNRATE"], env)
+            assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+            out, err = page.communicate(timeout=120)
+        finally:
+            if page.poll() is None:
+                page.kill()
+                page.wait()
+    assert page.returncode == 0, out[-3000:] + err[-3000:]
+    updated = next(line for line in out.splitlines() if line.startswith("UPDATED "))
+    assert int(updated.split()[1]) > int(ready.split()[1])
+
+
+def test_signing_in_to_a_server_that_requires_tokens(
+    demo_deployment: Deployed, tmp_path: Path
+) -> None:
+    browser = _browser_for(demo_deployment)
+    env = {
+        **demo_deployment.env,
+        "FREDPIPE_ALLOW_ANONYMOUS": "false",
+        "FREDPIPE_JWT_SECRET": "e2e-only-signing-key-" + "0" * 32,
+    }
+    password = "correct horse battery staple"
+    added = subprocess.run(
+        [*FREDPIPE, "users", "add", "analyst-e2e", "--role", "viewer", "--password-stdin"],
+        cwd=REPO,
+        env=env,
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert added.returncode == 0, added.stderr
+    with serving(env) as base:
+        done = _node(
+            browser,
+            "e2e/sign-in.mjs",
+            f"{base}/",
+            str(tmp_path / "sign-in.png"),
+            E2E_USER="analyst-e2e",
+            E2E_PASSWORD=password,
+        )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "signed in: chart and trends strip loaded" in done.stdout
