@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 # such as the dbt builds are made once). PYTEST_WORKERS=0 runs in-process, one test at a time.
 PYTEST_WORKERS ?= 4
 
-.PHONY: help venv client-deps client demo test lint test-python test-client lock schema clean bench-ingest bench-dbt bench-forecast
+.PHONY: help venv client-deps client demo test lint test-python test-client lock schema clean bench-ingest bench-dbt bench-forecast screenshots
 
 help:
 	@echo "make demo   set up, run the pipeline on demo data, serve http://127.0.0.1:8000"
@@ -70,6 +70,10 @@ bench-dbt: venv
 # (FREDPIPE_REAL_DATA_DIR): accuracy vs seasonal naive, interval coverage, wall time
 bench-forecast: venv
 	$(BIN)/python -m bench.forecast --repeat 3
+
+# the README's screenshot of each dashboard view, from the demo data (bench/screenshots.py)
+screenshots: venv client
+	$(BIN)/python -m bench.screenshots
 
 clean:
 	rm -rf $(VENV) data client/node_modules client/dist transforms/target transforms/logs

@@ -1,3 +1,4 @@
+import type { MockLink } from "@apollo/client/testing";
 import { MockedProvider } from "@apollo/client/testing/react";
 import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -31,7 +32,7 @@ const trendsMock = {
   result: { data: { trends, lastUpdate: { __typename: "DataUpdate", version: 7, at: "2024-04-02T06:00:00+00:00" } } },
 };
 
-function renderApp(mocks = [listMock, trendsMock]) {
+function renderApp(mocks: MockLink.MockedResponse[] = [listMock, trendsMock]) {
   return render(
     <MockedProvider cache={createCache()} mocks={mocks}>
       <App />
@@ -45,8 +46,10 @@ describe("App", () => {
   });
   afterEach(() => {
     // the page's one session: leave it anonymous for the next test
-    act(() => session.require());
-    act(() => void session.signOut());
+    act(() => {
+      session.require();
+      session.continueAnonymously();
+    });
   });
 
   it("opens the view of the URL with its ids, and the trends strip with its 'data as of'", async () => {
@@ -103,12 +106,27 @@ describe("App", () => {
   });
 
   it("shows the sign-in form when the API wants a token, and the dashboard again after", async () => {
-    renderApp();
+    const user = userEvent.setup();
+    // the dashboard's queries run again under the new identity: a second answer for each
+    renderApp([listMock, trendsMock, listMock, trendsMock]);
     await screen.findByText(/history of/);
     act(() => session.require("Your session has expired; sign in again."));
     expect(screen.getByRole("heading", { name: "Sign in" })).toBeInTheDocument();
     expect(screen.getByRole("status")).toHaveTextContent("Your session has expired");
     expect(screen.queryByRole("navigation", { name: "Views" })).not.toBeInTheDocument();
+
+    const token = { access_token: "a1", token_type: "bearer", expires_in: 900, refresh_token: "r1" };
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(token), { status: 200 })));
+    try {
+      await user.type(screen.getByLabelText("User name"), "ana");
+      await user.type(screen.getByLabelText("Password"), "correct horse battery");
+      await user.click(screen.getByRole("button", { name: "Sign in" }));
+      expect(await screen.findByText(/history of/)).toBeInTheDocument();
+      expect(screen.getByText("ana")).toBeInTheDocument();
+      expect(session.headers()).toEqual({ Authorization: "Bearer a1" });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

@@ -22,8 +22,8 @@ vi.mock("../components/PlotlyChart", () => ({
 }));
 
 const catalog: CatalogIndicator[] = [
-  { __typename: "Indicator", id: "DGS10", title: "10-Year Treasury", units: "Percent", unitsShort: "%", frequency: "Daily", lastDate: "2024-04-01" },
-  { __typename: "Indicator", id: "UNRATE", title: "Unemployment Rate", units: "Percent", unitsShort: "%", frequency: "Monthly", lastDate: "2024-03-01" },
+  { id: "DGS10", title: "10-Year Treasury", units: "Percent", unitsShort: "%", frequency: "Daily", lastDate: "2024-04-01" },
+  { id: "UNRATE", title: "Unemployment Rate", units: "Percent", unitsShort: "%", frequency: "Monthly", lastDate: "2024-03-01" },
 ];
 
 const LEVEL = { transform: "LEVEL", frequency: null, aggregation: "AVG", maxPoints: MAX_POINTS } as const;
