@@ -22,8 +22,10 @@ export function launchBrowser() {
 
 /** A new page whose uncaught errors and console errors are pushed onto `problems`. */
 export async function openPage(browser, viewport, problems) {
-  const page = await browser.newPage({ viewport });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  // a page of its own context (axe-core's AxeBuilder needs one it can open more pages in)
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}${process.env.E2E_VERBOSE ? ` ${err.stack}` : ""}`));
   page.on("console", (msg) => {
     if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
   });

@@ -31,7 +31,7 @@ export const VIEW_CASES = [
   },
   {
     view: "compare",
-    search: "?view=compare&ids=DGS10,DGS2,UNRATE&window=5y&transform=index100",
+    search: "?view=compare&ids=DGS10,DGS2,UNRATE&window=5y&transform=zscore",
     traces: { scatter: 3 },
   },
   {

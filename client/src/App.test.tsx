@@ -17,8 +17,8 @@ vi.mock("./views/CorrelationView", () => ({ default: () => <p>correlation</p> })
 vi.mock("./views/TechnicalsView", () => ({ default: () => <p>technicals</p> }));
 
 const indicators = [
-  { __typename: "Indicator", id: "DGS10", title: "10-Year Treasury", units: "Percent", unitsShort: "%", frequency: "Daily", lastDate: "2024-04-01" },
-  { __typename: "Indicator", id: "UNRATE", title: "Unemployment Rate", units: "Percent", unitsShort: "%", frequency: "Monthly", lastDate: "2024-03-01" },
+  { __typename: "Indicator", id: "DGS10", title: "10-Year Treasury", units: "Percent", unitsShort: "%", frequency: "Daily", firstDate: "1962-01-02", lastDate: "2024-04-01" },
+  { __typename: "Indicator", id: "UNRATE", title: "Unemployment Rate", units: "Percent", unitsShort: "%", frequency: "Monthly", firstDate: "1948-01-01", lastDate: "2024-03-01" },
 ];
 
 const trends = [
@@ -72,11 +72,11 @@ describe("App", () => {
     const tabs = screen.getByRole("navigation", { name: "Views" });
     expect(within(tabs).getByRole("link", { name: "History" })).toHaveAttribute("aria-current", "page");
     const compare = within(tabs).getByRole("link", { name: "Compare" });
-    expect(compare).toHaveAttribute("href", "?view=compare&ids=DGS10&transform=index100");
+    expect(compare).toHaveAttribute("href", "?view=compare&ids=DGS10&transform=zscore");
 
     await user.click(compare);
     expect(await screen.findByText("compare of DGS10")).toBeInTheDocument();
-    expect(window.location.search).toBe("?view=compare&ids=DGS10&transform=index100");
+    expect(window.location.search).toBe("?view=compare&ids=DGS10&transform=zscore");
 
     act(() => window.history.back());
     expect(await screen.findByText("history of DGS10")).toBeInTheDocument();
@@ -133,11 +133,11 @@ describe("App", () => {
 describe("switchTo", () => {
   const state = (search: string) => parseViewState(search).state;
 
-  it("keeps the window, trims ids to what the view takes, and compares on index = 100", () => {
+  it("keeps the window, trims ids to what the view takes, and compares on z-scores", () => {
     const next = switchTo(state("?view=compare&ids=A,B,C&start=2020-01-01"), "history");
     expect(next).toMatchObject({ view: "history", ids: ["A"], start: "2020-01-01" });
-    expect(switchTo(state("?view=history&ids=A"), "compare").transform).toBe("index100");
-    expect(switchTo(state("?view=history&ids=A&transform=zscore"), "compare").transform).toBe("zscore");
+    expect(switchTo(state("?view=history&ids=A"), "compare").transform).toBe("zscore");
+    expect(switchTo(state("?view=history&ids=A&transform=index100"), "compare").transform).toBe("index100");
   });
 
   it("drops a correlation pair that is no longer among the ids", () => {

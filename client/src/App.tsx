@@ -19,11 +19,12 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType<ViewProps>> = {
 
 /**
  * The state a tab switches to: same window and ids, as many ids as the view takes. Compare
- * opens on index = 100 rather than levels, which are rarely in the same units.
+ * opens on z-scores rather than levels, which are rarely in the same units (z-scores suit
+ * every series; index = 100 explodes for a rate that was near zero in the base year).
  */
 export function switchTo(state: ViewState, view: ViewId): ViewState {
   const ids = state.ids.slice(0, ID_LIMITS[view].max);
-  const transform = view === "compare" && state.transform === "lin" ? "index100" : state.transform;
+  const transform = view === "compare" && state.transform === "lin" ? "zscore" : state.transform;
   const pair = state.pair && state.pair.every((id) => ids.includes(id)) ? state.pair : null;
   return { ...state, view, ids, transform, pair };
 }

@@ -13,6 +13,7 @@ export const IndicatorListQuery = graphql(`
       units
       unitsShort
       frequency
+      firstDate
       lastDate
     }
   }
@@ -38,4 +39,20 @@ export function lookup(
     else unknown.push(id);
   }
   return { found, unknown };
+}
+
+/** The dates a set of indicators spans: the earliest first and the latest last observation. */
+export interface Span {
+  firstDate: string | null;
+  lastDate: string | null;
+}
+
+export function spanOf(entries: readonly Pick<CatalogIndicator, "firstDate" | "lastDate">[]): Span {
+  let firstDate: string | null = null;
+  let lastDate: string | null = null;
+  for (const entry of entries) {
+    if (entry.firstDate && (firstDate === null || entry.firstDate < firstDate)) firstDate = entry.firstDate;
+    if (entry.lastDate && (lastDate === null || entry.lastDate > lastDate)) lastDate = entry.lastDate;
+  }
+  return { firstDate, lastDate };
 }

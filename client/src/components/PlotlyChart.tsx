@@ -24,6 +24,8 @@ export const BASE_LAYOUT: Partial<Layout> = {
 
 export default function PlotlyChart({ data, layout, height = 440, filename, onClick }: ChartProps & { height: number }) {
   const config: Partial<Config> = {
+    // Plotly's own window-resize handling; react-plotly.js' useResizeHandler is left off: its
+    // handler could fire for a chart already unmounted (a page error on resizing mid-switch).
     responsive: true,
     displaylogo: false,
     showSendToCloud: false,
@@ -36,7 +38,6 @@ export default function PlotlyChart({ data, layout, height = 440, filename, onCl
       data={data}
       layout={{ ...BASE_LAYOUT, height, ...layout }}
       config={config}
-      useResizeHandler
       style={{ width: "100%", height: `${height}px` }}
       className="plotly-chart"
       onClick={onClick}

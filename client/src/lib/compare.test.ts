@@ -8,7 +8,6 @@ import {
   csvRows,
   effectiveAxis,
   hasValues,
-  latestDate,
   mixesUnits,
   plottedUnits,
   scaleOptions,
@@ -176,10 +175,5 @@ describe("export and summaries", () => {
     expect(windowSummary(empty)).toMatchObject({ first: null, last: null, min: null, max: null, change: null });
     expect(hasValues(empty)).toBe(false);
     expect(hasValues(rate)).toBe(true);
-  });
-
-  it("finds the latest date, ignoring missing ones", () => {
-    expect(latestDate(["2024-03-01", null, "2025-01-02", undefined, "2024-12-31"])).toBe("2025-01-02");
-    expect(latestDate([null])).toBeNull();
   });
 });

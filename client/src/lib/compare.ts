@@ -215,9 +215,3 @@ export function windowSummary(series: CompareSeries): WindowSummary {
   return { id: series.id, first, last, min, max, change: first && last ? last.value - first.value : null };
 }
 
-/** The latest of ISO dates (the window presets' anchor); null when there is none. */
-export function latestDate(dates: readonly (string | null | undefined)[]): string | null {
-  let latest: string | null = null;
-  for (const date of dates) if (date && (latest === null || date > latest)) latest = date;
-  return latest;
-}

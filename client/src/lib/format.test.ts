@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatNumber, formatPercent, formatShare } from "./format";
+import { formatCount, formatNumber, formatPercent, formatShare, formatSigned } from "./format";
 
 describe("formatNumber", () => {
   it("shows a dash for missing statistics", () => {
@@ -30,5 +30,16 @@ describe("backtest metric formatting", () => {
     expect(formatPercent(0)).toBe("0%");
     expect(formatPercent(Number.POSITIVE_INFINITY)).toBe("—");
     expect(formatPercent(undefined)).toBe("—");
+  });
+});
+
+describe("formatSigned", () => {
+  it("signs changes with a true minus and keeps percentages to two decimals", () => {
+    expect(formatSigned(0.617)).toBe("+0.617");
+    expect(formatSigned(-0.0039)).toBe("−0.0039");
+    expect(formatSigned(0)).toBe("0");
+    expect(formatSigned(2.6163, "%")).toBe("+2.62%");
+    expect(formatSigned(-25.2512, "%")).toBe("−25.25%");
+    expect(formatSigned(null)).toBe("—");
   });
 });

@@ -27,10 +27,15 @@ export function formatPercent(value: number | null | undefined): string {
   return `${new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 }).format(value)}%`;
 }
 
-/** A change with its sign: +0.25, −1.2 (a true minus sign), "—" when undefined. */
+/**
+ * A change with its sign: +0.25, −1.2 (a true minus sign), "—" when undefined. With a "%"
+ * suffix, two decimals at most (+2.62%).
+ */
 export function formatSigned(value: number | null | undefined, suffix = ""): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "—";
-  const text = formatNumber(Math.abs(value));
+  const abs = Math.abs(value);
+  const text =
+    suffix === "%" ? new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 }).format(abs) : formatNumber(abs);
   const sign = value > 0 ? "+" : value < 0 ? "−" : "";
   return `${sign}${text}${suffix}`;
 }

@@ -23,7 +23,7 @@ type Indicator = CompareViewResult["indicators"][number];
 type Trend = CompareViewResult["trends"][number];
 
 function entry(id: string, title: string, units: string, unitsShort: string, frequency: string, lastDate: string) {
-  return { __typename: "Indicator" as const, id, title, units, unitsShort, frequency, lastDate };
+  return { __typename: "Indicator" as const, id, title, units, unitsShort, frequency, firstDate: "2000-01-03", lastDate };
 }
 
 const CATALOG: CatalogIndicator[] = [

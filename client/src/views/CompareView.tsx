@@ -1,6 +1,6 @@
 import { useQuery } from "@apollo/client/react";
 import { useRef } from "react";
-import { lookup } from "../catalog";
+import { lookup, spanOf } from "../catalog";
 import { Chart } from "../components/Chart";
 import { ChoiceSelect } from "../components/controls/ChoiceSelect";
 import { IndicatorsPicker } from "../components/controls/IndicatorsPicker";
@@ -19,7 +19,6 @@ import {
   distinctUnits,
   effectiveAxis,
   hasValues,
-  latestDate,
   mixesUnits,
   scaleLabel,
   scaleOptions,
@@ -108,8 +107,8 @@ export default function CompareView({ state, update, catalog }: ViewProps) {
   const ids = state.ids.length > 0 ? state.ids : catalog.slice(0, 2).map((i) => i.id);
   const { found, unknown } = lookup(catalog, ids);
   // Presets count back from the latest observation among the chosen indicators.
-  const lastDate = latestDate(found.map((i) => i.lastDate));
-  const window = resolveWindow(state, anchorDate(lastDate));
+  const span = spanOf(found);
+  const window = resolveWindow(state, anchorDate(span.lastDate));
   const problem = validateWindow(window);
   const axis = effectiveAxis(state.axis, found.length);
 
@@ -127,7 +126,7 @@ export default function CompareView({ state, update, catalog }: ViewProps) {
           min={LIMITS.min}
           max={LIMITS.max}
         />
-        <WindowControls state={state} lastDate={lastDate} update={update} />
+        <WindowControls state={state} span={span} update={update} />
         <ChoiceSelect
           label="Scale"
           value={state.transform}

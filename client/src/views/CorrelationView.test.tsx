@@ -22,7 +22,7 @@ vi.mock("../components/PlotlyChart", () => ({
 }));
 
 function indicator(id: string, frequency: string, lastDate = "2024-04-01"): CatalogIndicator {
-  return { id, title: `${id} title`, units: "Percent", unitsShort: "%", frequency, lastDate };
+  return { id, title: `${id} title`, units: "Percent", unitsShort: "%", frequency, firstDate: "2000-01-03", lastDate };
 }
 
 const CATALOG: CatalogIndicator[] = [

@@ -1,7 +1,7 @@
 import { useQuery } from "@apollo/client/react";
 import type { PlotMouseEvent } from "plotly.js";
 import { useRef, useState } from "react";
-import { lookup, type CatalogIndicator } from "../catalog";
+import { lookup, spanOf, type CatalogIndicator } from "../catalog";
 import { Chart } from "../components/Chart";
 import { ChoiceSelect } from "../components/controls/ChoiceSelect";
 import { IndicatorsPicker } from "../components/controls/IndicatorsPicker";
@@ -104,11 +104,8 @@ export default function CorrelationView({ state, update, catalog }: ViewProps) {
   const { ids, listed, unknown } = chooseIds(state.ids, catalog, state.basis);
   const { found } = lookup(catalog, ids);
   // Presets count back from the latest last observation among the ids.
-  const lastDate = found.reduce<string | null>(
-    (latest, i) => (i.lastDate && (!latest || i.lastDate > latest) ? i.lastDate : latest),
-    null,
-  );
-  const window = resolveWindow(state, anchorDate(lastDate));
+  const span = spanOf(found);
+  const window = resolveWindow(state, anchorDate(span.lastDate));
   const problem = validateWindow(window);
   // Without a pair in the address, the first two the basis can pair (not a quarterly series on months).
   const pairable = (id: string) => state.basis === "daily" || found.some((i) => i.id === id && pairsMonthly(i));
@@ -133,7 +130,7 @@ export default function CorrelationView({ state, update, catalog }: ViewProps) {
           min={LIMITS.min}
           max={LIMITS.max}
         />
-        <WindowControls state={state} lastDate={lastDate} update={update} />
+        <WindowControls state={state} span={span} update={update} />
         <ChoiceSelect label="Basis" value={state.basis} options={BASES} onChange={(basis) => update({ basis })} />
       </section>
       {unknown.length > 0 ? <UnknownIds ids={unknown} /> : null}

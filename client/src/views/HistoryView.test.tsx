@@ -22,8 +22,8 @@ vi.mock("../components/PlotlyChart", () => ({
 }));
 
 const catalog: CatalogIndicator[] = [
-  { id: "DGS10", title: "10-Year Treasury", units: "Percent", unitsShort: "%", frequency: "Daily", lastDate: "2024-04-01" },
-  { id: "UNRATE", title: "Unemployment Rate", units: "Percent", unitsShort: "%", frequency: "Monthly", lastDate: "2024-03-01" },
+  { id: "DGS10", title: "10-Year Treasury", units: "Percent", unitsShort: "%", frequency: "Daily", firstDate: "1962-01-02", lastDate: "2024-04-01" },
+  { id: "UNRATE", title: "Unemployment Rate", units: "Percent", unitsShort: "%", frequency: "Monthly", firstDate: "1948-01-01", lastDate: "2024-03-01" },
 ];
 
 const LEVEL = { transform: "LEVEL", frequency: null, aggregation: "AVG", maxPoints: MAX_POINTS } as const;
@@ -120,6 +120,13 @@ describe("HistoryView", () => {
     expect(rows[1]).toHaveTextContent("Full history");
     expect(rows[2]).toHaveTextContent("1 year2023-04-022024-04-01");
     expect(rows[2]).toHaveTextContent("−0.25");
+  });
+
+  it("fills both date fields under a preset: Max reads the first and the last observation", async () => {
+    renderView([viewMock({ data: indicatorResult() }, { start: null })], "?view=history&ids=DGS10&window=max");
+    await screen.findByTestId("plot");
+    expect(screen.getByLabelText("Start date")).toHaveValue("1962-01-02");
+    expect(screen.getByLabelText("End date")).toHaveValue("2024-04-01");
   });
 
   it("says plainly that an id is unknown instead of showing another series", async () => {

@@ -1,6 +1,6 @@
 import { useQuery } from "@apollo/client/react";
 import { useRef } from "react";
-import { lookup } from "../catalog";
+import { lookup, spanOf } from "../catalog";
 import { Chart } from "../components/Chart";
 import { ChoiceSelect } from "../components/controls/ChoiceSelect";
 import { IndicatorPicker } from "../components/controls/IndicatorPicker";
@@ -129,7 +129,7 @@ export default function HistoryView({ state, update, catalog }: ViewProps) {
     <div className="view">
       <section className="controls" aria-label="Chart controls">
         <IndicatorPicker label="Indicator" catalog={catalog} value={id} onChange={(next) => update({ ids: [next] })} />
-        <WindowControls state={state} lastDate={entry?.lastDate} update={update} />
+        <WindowControls state={state} span={spanOf(entry ? [entry] : [])} update={update} />
         <ChoiceSelect label="Units" value={state.transform} options={TRANSFORMS} onChange={(transform) => update({ transform })} />
         <ChoiceSelect
           label="Frequency"

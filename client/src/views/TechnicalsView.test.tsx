@@ -20,7 +20,7 @@ vi.mock("../components/PlotlyChart", () => ({
 
 function entry(id: string, title: string, units: string, unitsShort: string, frequency: string): CatalogIndicator {
   // __typename as the cache stores it (the generated types leave it out).
-  const indicator = { __typename: "Indicator", id, title, units, unitsShort, frequency, lastDate: "2024-03-28" };
+  const indicator = { __typename: "Indicator", id, title, units, unitsShort, frequency, firstDate: "2000-01-03", lastDate: "2024-03-28" };
   return indicator as CatalogIndicator;
 }
 

@@ -1,6 +1,6 @@
 import { useQuery } from "@apollo/client/react";
 import { useEffect, useRef } from "react";
-import { isDaily, lookup } from "../catalog";
+import { isDaily, lookup, spanOf } from "../catalog";
 import { Chart } from "../components/Chart";
 import { ChoiceSelect } from "../components/controls/ChoiceSelect";
 import { IndicatorPicker } from "../components/controls/IndicatorPicker";
@@ -100,7 +100,7 @@ export default function TechnicalsView({ state, update, catalog }: ViewProps) {
           filter={isDaily}
           onChange={(next) => update({ ids: [next] })}
         />
-        <WindowControls state={state} lastDate={entry?.lastDate} update={update} />
+        <WindowControls state={state} span={spanOf(entry ? [entry] : [])} update={update} />
         <ChoiceSelect
           label="Candles"
           value={candles.code}

@@ -1,21 +1,22 @@
+import type { Span } from "../../catalog";
 import { anchorDate, PRESETS, resolveWindow } from "../../lib/window";
 import type { ViewStateHandle } from "../../lib/useViewState";
 import type { ViewState } from "../../lib/viewState";
 
 interface Props {
   state: ViewState;
-  /** The last observation the presets count back from (null: today). */
-  lastDate: string | null | undefined;
+  /** The shown indicators' dates (catalog.spanOf): presets count back from the last one. */
+  span: Span;
   update: ViewStateHandle["update"];
 }
 
 /**
  * Presets (counted back from the last observation) and explicit dates. Under a preset the
- * date fields show the dates it resolves to, so "To" reads the last observation rather than
- * an empty mm/dd/yyyy; typing a date switches to an explicit window.
+ * date fields show the dates it resolves to ("Max": the first and the last observation), so
+ * they never read an empty mm/dd/yyyy; typing a date switches to an explicit window.
  */
-export function WindowControls({ state, lastDate, update }: Props) {
-  const anchor = anchorDate(lastDate);
+export function WindowControls({ state, span, update }: Props) {
+  const anchor = anchorDate(span.lastDate);
   const window = resolveWindow(state, anchor);
   const preset = state.start === null && state.end === null;
   const setDate = (side: "start" | "end", value: string) => {
@@ -52,7 +53,7 @@ export function WindowControls({ state, lastDate, update }: Props) {
         <span className="field-label">From</span>
         <input
           type="date"
-          value={window.start ?? ""}
+          value={window.start ?? (preset ? (span.firstDate ?? "") : "")}
           onChange={(event) => setDate("start", event.target.value)}
           aria-label="Start date"
         />
