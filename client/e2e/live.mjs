@@ -23,14 +23,21 @@ export async function checkLive(url, timeoutMs, log = console.log) {
   await withPage({ width: 1280, height: 900 }, { log, fatalPrefixes: ["page error"] }, async (page) => {
     await page.goto(`${url.replace(/\/?$/, "/")}?view=history&ids=UNRATE`, { waitUntil: "domcontentloaded" });
     await waitForView(page, { scatter: 1 }, 60_000);
-    await page.waitForFunction(shownVersion, null, { timeout: 30_000 });
+    await page.waitForFunction(shownVersion, undefined, { timeout: 30_000 });
     const before = await page.evaluate(shownVersion);
     // a reload would lose this mark
     await page.evaluate(() => {
       window.__sameDocument = true;
     });
     log(`READY ${before}`);
-    await page.waitForFunction((v) => (shownVersion() ?? 0) > v, before, { timeout: timeoutMs, polling: 250 });
+    await page.waitForFunction(
+      (v) => {
+        const match = /version (\d+)/.exec(document.querySelector('[data-testid="data-as-of"]')?.textContent ?? "");
+        return match !== null && Number(match[1]) > v;
+      },
+      before,
+      { timeout: timeoutMs, polling: 250 },
+    );
     const after = await page.evaluate(shownVersion);
     const same = await page.evaluate(() => window.__sameDocument === true);
     if (!same) throw new Error("the page reloaded instead of updating in place");

@@ -6,13 +6,9 @@ GraphQL answers are compared with the data the sandbox served (demo data);
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,13 +17,12 @@ import pytest
 from sandbox.demo_data import demo_series
 from sandbox.server import running_sandbox
 from tests.support.api_data import EXAMPLE_QUERY
-from tests.support.cli import FREDPIPE, REPO, chromium_path, graphql, run_cli, serving
-from tests.support.databases import BACKENDS, IN_CI, fresh_database
-from tests.support.e2e import filled, run_pipeline
+from tests.support.cli import graphql, run_cli, serving
+from tests.support.databases import BACKENDS, fresh_database
+from tests.support.e2e import DEMO_IDS, filled, run_pipeline
 
 pytestmark = pytest.mark.e2e
 
-DEMO_IDS = ["DGS10", "DGS2", "UNRATE", "GDP"]
 REAL_IDS = ["DGS10", "DGS2", "UNRATE"]
 
 
@@ -140,150 +135,3 @@ def test_rerunning_the_pipeline_adds_no_rows(demo_deployment: Deployed) -> None:
     with engine.connect() as conn:
         assert conn.execute(count).scalar_one() == before
     engine.dispose()
-
-
-def _browser_for(deployed: Deployed) -> str:
-    """Chromium for the browser checks, which run once, on the embedded default, with the
-    client built."""
-    if deployed.backend != "duckdb":
-        pytest.skip("the browser checks run once, on the embedded default")
-    browser = chromium_path()
-    if browser is None:
-        if IN_CI:
-            pytest.fail("chromium is required in CI (.ci/run installs it)")
-        pytest.skip("no chromium on this machine (apt-get install chromium)")
-    if not (REPO / "client" / "dist" / "index.html").exists():
-        pytest.fail("client/dist is not built: run `make client` (make test does)")
-    return browser
-
-
-def _node(
-    browser: str, *args: str, timeout: float = 120, **env: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["node", *args],
-        cwd=REPO / "client",
-        env={**os.environ, "CHROMIUM_PATH": browser, **env},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def _browser_check(deployed: Deployed, script: str, path: str, shot: Path) -> None:
-    """Run a playwright-core script from client/e2e against a served deployment."""
-    browser = _browser_for(deployed)
-    with serving(deployed.env) as base:
-        done = _node(browser, f"e2e/{script}", f"{base}{path}", str(shot))
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert shot.stat().st_size > 10_000
-
-
-def test_the_load_benchmark_measures_the_served_dashboard(demo_deployment: Deployed) -> None:
-    """``client/e2e/first-chart.mjs`` (``bench.dashboard_load``) reads real timings."""
-    browser = _browser_for(demo_deployment)
-    with serving(demo_deployment.env) as base:
-        done = _node(browser, "e2e/first-chart.mjs", f"{base}/", "1")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    median = json.loads(done.stdout.strip().splitlines()[-1])["median"]
-    assert all(isinstance(median[k], int | float) and median[k] > 0 for k in median), median
-
-
-def test_dashboard_plots_a_chart_in_chromium(demo_deployment: Deployed, tmp_path: Path) -> None:
-    _browser_check(demo_deployment, "dashboard.mjs", "/", tmp_path / "dashboard.png")
-
-
-def test_graphiql_runs_a_query_without_leaving_the_origin(
-    demo_deployment: Deployed, tmp_path: Path
-) -> None:
-    _browser_check(demo_deployment, "graphiql.mjs", "/graphql", tmp_path / "graphiql.png")
-
-
-#: the views ``client/e2e/views.mjs`` opens (its VIEW_CASES), each shot at 1280 and 375 px
-VIEWS = ("history", "compare", "correlation", "technicals")
-
-
-def test_each_view_draws_its_traces_accessibly_down_to_375_px(
-    demo_deployment: Deployed, tmp_path: Path
-) -> None:
-    """Every view's URL draws the trace types it promises (read from the Plotly graph divs),
-    axe-core finds no serious or critical violation, nothing overflows at 375 px."""
-    browser = _browser_for(demo_deployment)
-    with serving(demo_deployment.env) as base:
-        done = _node(
-            browser,
-            "e2e/views.mjs",
-            f"{base}/",
-            str(tmp_path),
-            timeout=260,
-            E2E_TIMEOUT_MS="240000",
-        )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    shots = {p.name for p in tmp_path.glob("*.png")}
-    assert shots == {f"{view}{size}.png" for view in VIEWS for size in ("", "-375")}
-    for view in VIEWS:
-        assert f"{view}: {{" in done.stdout, done.stdout
-
-
-def test_the_trends_strip_updates_live_when_the_pipeline_runs(demo_deployment: Deployed) -> None:
-    """The page stays open while a real ``fredpipe pipeline run`` lands data; its strip shows
-    the new data version, pushed by dataUpdated, without a reload."""
-    browser = _browser_for(demo_deployment)
-    with serving(demo_deployment.env) as base:
-        page = subprocess.Popen(
-            ["node", "e2e/live.mjs", f"{base}/"],
-            cwd=REPO / "client",
-            env={**os.environ, "CHROMIUM_PATH": browser, "E2E_TIMEOUT_MS": "240000"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert page.stdout is not None
-            ready = page.stdout.readline()
-            assert ready.startswith("READY "), ready + (page.stderr.read() if page.stderr else "")
-            with running_sandbox() as fred_url:
-                env = {**demo_deployment.env, "FREDPIPE_FRED_BASE_URL": str(fred_url)}
-                run = run_cli(["pipeline", "run", "--series", "UNRATE"], env)
-            assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-            out, err = page.communicate(timeout=120)
-        finally:
-            if page.poll() is None:
-                page.kill()
-                page.wait()
-    assert page.returncode == 0, out[-3000:] + err[-3000:]
-    updated = next(line for line in out.splitlines() if line.startswith("UPDATED "))
-    assert int(updated.split()[1]) > int(ready.split()[1])
-
-
-def test_signing_in_to_a_server_that_requires_tokens(
-    demo_deployment: Deployed, tmp_path: Path
-) -> None:
-    browser = _browser_for(demo_deployment)
-    env = {
-        **demo_deployment.env,
-        "FREDPIPE_ALLOW_ANONYMOUS": "false",
-        "FREDPIPE_JWT_SECRET": "e2e-only-signing-key-" + "0" * 32,
-    }
-    password = "correct horse battery staple"
-    added = subprocess.run(
-        [*FREDPIPE, "users", "add", "analyst-e2e", "--role", "viewer", "--password-stdin"],
-        cwd=REPO,
-        env=env,
-        input=password + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert added.returncode == 0, added.stderr
-    with serving(env) as base:
-        done = _node(
-            browser,
-            "e2e/sign-in.mjs",
-            f"{base}/",
-            str(tmp_path / "sign-in.png"),
-            E2E_USER="analyst-e2e",
-            E2E_PASSWORD=password,
-        )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "signed in: chart and trends strip loaded" in done.stdout

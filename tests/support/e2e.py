@@ -9,6 +9,9 @@ from ingest.catalog import load_catalog
 from models.settings import SANDBOX_API_KEY
 from tests.support.cli import cli_env, run_cli
 
+#: the sandbox demo series the end-to-end suites run the pipeline on
+DEMO_IDS = ["DGS10", "DGS2", "UNRATE", "GDP"]
+
 
 def run_pipeline(db_url: str, fred_url: str, ids: list[str]) -> dict[str, str]:
     """``fredpipe pipeline run`` for ``ids`` into ``db_url`` from the sandbox at ``fred_url``;

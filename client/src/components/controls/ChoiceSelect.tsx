@@ -10,7 +10,7 @@ export function ChoiceSelect<T extends string>({ label, value, options, onChange
   return (
     <label className="field">
       <span className="field-label">{label}</span>
-      <select value={value} onChange={(event) => onChange(event.target.value as T)}>
+      <select value={value} onChange={(event) => onChange(event.target.value as T)} aria-label={label}>
         {options.map(([code, text]) => (
           <option key={code} value={code}>
             {text}

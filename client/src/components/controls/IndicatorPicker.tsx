@@ -17,7 +17,7 @@ export function IndicatorPicker({ label, catalog, value, onChange, filter }: Pro
   return (
     <label className="field field-wide">
       <span className="field-label">{label}</span>
-      <select value={value ?? ""} onChange={(event) => onChange(event.target.value)}>
+      <select value={value ?? ""} onChange={(event) => onChange(event.target.value)} aria-label={label}>
         {!known ? (
           <option value={value ?? ""} disabled>
             {value ? `${value} (not available)` : "Choose an indicator"}
