@@ -5,7 +5,9 @@
  * - first chart: from navigation start to the first history line with data on the page, each
  *   run in a new browser context (nothing cached: the cold load a first visitor gets), and
  *   once more in the same context (a returning visitor: the hashed assets come from the cache);
- * - switching indicator: from choosing another indicator to its line drawn.
+ * - switching indicator: from choosing another indicator to its line drawn;
+ * - switching view: from clicking the Compare tab to the compare chart drawn (its code is
+ *   downloaded on the first switch of a run, as a visitor's first switch does).
  *
  *   node e2e/first-chart.mjs <url> [runs]      (prints one JSON object: every sample, medians)
  *
@@ -61,6 +63,25 @@ async function switchMs(page) {
   return Date.now() - started;
 }
 
+/** Click the Compare tab; milliseconds until a new chart (not the history's) has a line. */
+async function viewSwitchMs(page) {
+  await page.evaluate(() => {
+    for (const gd of document.querySelectorAll(".js-plotly-plot")) gd.dataset.before = "1";
+  });
+  const started = Date.now();
+  await page.getByRole("navigation", { name: "Views" }).getByRole("link", { name: "Compare" }).click();
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll(".js-plotly-plot:not([data-before])")].some((gd) => {
+        const d = gd.querySelector(".scatterlayer .trace path.js-line")?.getAttribute("d") ?? "";
+        return d.split(/[ML]/).filter(Boolean).length >= 2;
+      }),
+    null,
+    { timeout: TIMEOUT_MS, polling: "raf" },
+  );
+  return Date.now() - started;
+}
+
 const median = (xs) => {
   const s = xs.filter((x) => x !== null).sort((a, b) => a - b);
   if (!s.length) return null;
@@ -70,7 +91,7 @@ const median = (xs) => {
 
 export async function measure(url, runs) {
   const browser = await launchBrowser();
-  const samples = { cold: [], warm: [], switch: [] };
+  const samples = { cold: [], warm: [], switch: [], view: [] };
   try {
     for (let i = 0; i < runs; i += 1) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -79,6 +100,7 @@ export async function measure(url, runs) {
       await page.goto(url, { waitUntil: "commit", timeout: TIMEOUT_MS });
       samples.cold.push(Math.round(await firstLineMs(page)));
       samples.switch.push(await switchMs(page));
+      samples.view.push(await viewSwitchMs(page));
       await page.goto(url, { waitUntil: "commit", timeout: TIMEOUT_MS });
       samples.warm.push(Math.round(await firstLineMs(page)));
       await context.close();
@@ -90,7 +112,12 @@ export async function measure(url, runs) {
     url,
     runs,
     samples,
-    median: { cold: median(samples.cold), warm: median(samples.warm), switch: median(samples.switch) },
+    median: {
+      cold: median(samples.cold),
+      warm: median(samples.warm),
+      switch: median(samples.switch),
+      view: median(samples.view),
+    },
   };
 }
 

@@ -1,37 +1,50 @@
 import { useQuery } from "@apollo/client/react";
-import { lazy, Suspense, useSyncExternalStore, type ComponentType, type MouseEvent } from "react";
+import { useEffect, useSyncExternalStore, type ComponentType, type MouseEvent } from "react";
 import { session } from "./auth/session";
 import { SignInForm } from "./auth/SignInForm";
 import { IndicatorListQuery } from "./catalog";
+import { PLOTLY_CHART } from "./components/Chart";
 import { ErrorNotice } from "./components/ErrorNotice";
 import { TrendsStrip } from "./components/TrendsStrip";
+import { moduleSlot, useModule, type ModuleSlot } from "./lib/modules";
 import { useViewState } from "./lib/useViewState";
-import { ID_LIMITS, serializeViewState, VIEW_LABELS, VIEWS, type ViewId, type ViewState } from "./lib/viewState";
+import { ID_LIMITS, parseViewState, serializeViewState, VIEW_LABELS, VIEWS, type ViewId, type ViewState } from "./lib/viewState";
 import type { ViewProps } from "./views/types";
 
-// One chunk per view: a visitor downloads the code of the views they open.
-const VIEW_MODULES: Record<ViewId, () => Promise<{ default: ComponentType<ViewProps> }>> = {
-  history: () => import("./views/HistoryView"),
-  compare: () => import("./views/CompareView"),
-  correlation: () => import("./views/CorrelationView"),
-  technicals: () => import("./views/TechnicalsView"),
-};
+type ViewComponent = ComponentType<ViewProps>;
+const viewOf = (load: () => Promise<{ default: ViewComponent }>) => moduleSlot(() => load().then((m) => m.default));
 
-const VIEW_COMPONENTS: Record<ViewId, ComponentType<ViewProps>> = {
-  history: lazy(VIEW_MODULES.history),
-  compare: lazy(VIEW_MODULES.compare),
-  correlation: lazy(VIEW_MODULES.correlation),
-  technicals: lazy(VIEW_MODULES.technicals),
+// One chunk per view: a visitor downloads the code of the views they open.
+const VIEW_SLOTS: Record<ViewId, ModuleSlot<ViewComponent>> = {
+  history: viewOf(() => import("./views/HistoryView")),
+  compare: viewOf(() => import("./views/CompareView")),
+  correlation: viewOf(() => import("./views/CorrelationView")),
+  technicals: viewOf(() => import("./views/TechnicalsView")),
 };
 
 /**
- * Start downloading the opening view's code and Plotly (every view draws with it) at once, in
- * parallel with the first queries, rather than one after the other as React reaches them.
- * The lazy components then find the modules already loaded.
+ * Start downloading the opening view's code and Plotly (every view draws with it) while the
+ * first queries run, rather than one after the other as React reaches them. Called from an
+ * effect, after the dashboard's queries went out: a browser opens six connections to a host,
+ * and the large Plotly chunk must not hold the one the indicator list waits for.
  */
 export function preloadView(view: ViewId): void {
-  void VIEW_MODULES[view]();
-  void import("./components/PlotlyChart");
+  void VIEW_SLOTS[view].load().catch(() => undefined);
+  void PLOTLY_CHART.load().catch(() => undefined);
+}
+
+/** The view's component once its code is here; a placeholder of the same height until then. */
+function ViewHost({ view, ...props }: ViewProps & { view: ViewId }) {
+  const { value: View, error } = useModule(VIEW_SLOTS[view]);
+  if (error) return <ErrorNotice error={error} context={`Could not load the ${VIEW_LABELS[view].toLowerCase()} view`} />;
+  if (!View) {
+    return (
+      <p className="status view-placeholder" role="status">
+        Loading the {VIEW_LABELS[view].toLowerCase()} view…
+      </p>
+    );
+  }
+  return <View {...props} />;
 }
 
 /**
@@ -71,7 +84,6 @@ function Dashboard() {
   const { state, problems, update } = useViewState();
   const { data, loading, error } = useQuery(IndicatorListQuery);
   const catalog = data?.indicators ?? [];
-  const View = VIEW_COMPONENTS[state.view];
 
   return (
     <>
@@ -99,15 +111,7 @@ function Dashboard() {
             No indicators are loaded yet. Run the pipeline to ingest FRED series.
           </p>
         ) : (
-          <Suspense
-            fallback={
-              <p className="status view-placeholder" role="status">
-                Loading the {VIEW_LABELS[state.view].toLowerCase()} view…
-              </p>
-            }
-          >
-            <View state={state} update={update} catalog={catalog} />
-          </Suspense>
+          <ViewHost view={state.view} state={state} update={update} catalog={catalog} />
         )}
       </main>
     </>
@@ -131,6 +135,7 @@ function Account() {
 
 export function App() {
   const auth = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  useEffect(() => preloadView(parseViewState(window.location.search).state.view), []);
   return (
     <div className="app">
       <header className="app-header">

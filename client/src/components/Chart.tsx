@@ -1,8 +1,9 @@
 import type { Data, Layout, PlotMouseEvent } from "plotly.js";
-import { lazy, Suspense } from "react";
+import { moduleSlot, useModule } from "../lib/modules";
+import { ErrorNotice } from "./ErrorNotice";
 
-// Plotly is most of the bundle: load it in its own chunk, in parallel with the data.
-const PlotlyChart = lazy(() => import("./PlotlyChart"));
+/** Plotly is most of the code: its own chunk, loaded once, in parallel with the data. */
+export const PLOTLY_CHART = moduleSlot(() => import("./PlotlyChart").then((m) => m.default));
 
 export interface ChartProps {
   data: Data[];
@@ -20,17 +21,18 @@ export interface ChartProps {
 
 export function Chart(props: ChartProps) {
   const height = props.height ?? 440;
+  const { value: PlotlyChart, error } = useModule(PLOTLY_CHART);
   return (
     <div className="chart" data-testid="chart" role="figure" aria-label={props.label} style={{ minHeight: height }}>
-      <Suspense
-        fallback={
-          <div className="chart-placeholder" role="status" style={{ height }}>
-            Loading chart…
-          </div>
-        }
-      >
+      {PlotlyChart ? (
         <PlotlyChart {...props} height={height} />
-      </Suspense>
+      ) : error ? (
+        <ErrorNotice error={error} context="Could not load the charting code" />
+      ) : (
+        <div className="chart-placeholder" role="status" style={{ height }}>
+          Loading chart…
+        </div>
+      )}
     </div>
   );
 }
