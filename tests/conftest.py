@@ -181,6 +181,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 LONG_FILES = (
     "tests/e2e/test_pipeline_e2e.py",
     "tests/e2e/test_real_series_e2e.py",
+    "tests/e2e/test_dashboard_e2e.py",
     "tests/api/test_refresh.py",
     "tests/api/test_dbt_docs.py",
     "tests/flows/test_schedule.py",
