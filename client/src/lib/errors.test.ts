@@ -52,6 +52,23 @@ describe("describeError", () => {
     expect(readable.requestId).toBe("r-1");
   });
 
+  it("says when to retry a rate-limited request, and what a 401 or 403 means", () => {
+    const bodyText = JSON.stringify({ code: "RATE_LIMITED", message: "rate limit exceeded" });
+    const limited = new Response(bodyText, { status: 429, headers: { "retry-after": "7" } });
+    expect(describeError(new ServerError("429", { response: limited, bodyText }))).toMatchObject({
+      title: "Too many requests",
+      message: "The API limits how often one user may ask; try again in 7 s.",
+      code: "RATE_LIMITED",
+    });
+    const forbidden = new Response("{}", { status: 403 });
+    expect(describeError(new ServerError("403", { response: forbidden, bodyText: "{}" }))).toMatchObject({
+      title: "Not allowed",
+      code: "FORBIDDEN",
+    });
+    const unauthenticated = new Response("{}", { status: 401 });
+    expect(describeError(new ServerError("401", { response: unauthenticated, bodyText: "{}" })).title).toBe("Not signed in");
+  });
+
   it("reads GraphQL errors out of a non-2xx body", () => {
     const bodyText = JSON.stringify({
       errors: [{ message: "start is after end", extensions: { code: "BAD_USER_INPUT" } }],

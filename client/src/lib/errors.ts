@@ -54,6 +54,27 @@ export function describeError(error: unknown): ReadableError {
     };
   }
   if (ServerError.is(error)) {
+    const requestId = error.response.headers.get("x-request-id");
+    if (error.statusCode === 429) {
+      const retry = error.response.headers.get("retry-after");
+      return {
+        title: "Too many requests",
+        message: `The API limits how often one user may ask; try again${retry ? ` in ${retry} s` : " shortly"}.`,
+        code: "RATE_LIMITED",
+        requestId,
+      };
+    }
+    if (error.statusCode === 401 || error.statusCode === 403) {
+      return {
+        title: error.statusCode === 401 ? TITLES.UNAUTHENTICATED! : TITLES.FORBIDDEN!,
+        message:
+          error.statusCode === 401
+            ? "The API wants you to sign in."
+            : "Your account may not read this; ask an administrator for a role that can.",
+        code: error.statusCode === 401 ? "UNAUTHENTICATED" : "FORBIDDEN",
+        requestId,
+      };
+    }
     const embedded = errorsInBody(error.bodyText);
     if (embedded) return describeError(embedded);
     return {
@@ -63,7 +84,7 @@ export function describeError(error: unknown): ReadableError {
           ? "The API is unavailable or failed; try again shortly."
           : "The API rejected the request.",
       code: null,
-      requestId: error.response.headers.get("x-request-id"),
+      requestId,
     };
   }
   if (ServerParseError.is(error)) {
