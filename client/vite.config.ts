@@ -93,7 +93,11 @@ export default defineConfig({
     host: "127.0.0.1",
     port: 5173,
     proxy: {
-      "/graphql": { target: apiTarget, changeOrigin: true },
+      // the API's routes the dashboard calls: GraphQL (subscriptions over its websocket too),
+      // sign-in and the chart images
+      "/graphql": { target: apiTarget, changeOrigin: true, ws: true },
+      "/auth": { target: apiTarget, changeOrigin: true },
+      "/api": { target: apiTarget, changeOrigin: true },
     },
   },
   build: {

@@ -7,7 +7,7 @@
  *
  *   node e2e/live.mjs <url>          (E2E_TIMEOUT_MS bounds the whole wait; default 300000)
  *
- * tests/e2e/test_pipeline_e2e.py runs it around a real `fredpipe pipeline run`.
+ * tests/e2e/test_dashboard_e2e.py runs it around a real `fredpipe pipeline run`.
  */
 import { withPage } from "./browser.mjs";
 import { isEntryPoint } from "./cli.mjs";

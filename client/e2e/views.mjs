@@ -10,7 +10,7 @@
  *
  *   node e2e/views.mjs <url> [screenshot-dir]
  *
- * With a screenshot folder, writes `<view>.png` (1280 px wide) and `<view>-375.png` there: the
+ * With a screenshot folder, writes `<view>.png` (1280 × 1500) and `<view>-375.png` there: the
  * README's screenshots come from here (bench/screenshots.py). Exits 0 on success, 1 with a
  * one-line reason on failure, 2 on bad usage.
  */
@@ -103,7 +103,8 @@ export async function checkViews(url, { screenshot: folder = null, timeoutMs = 1
   const started = Date.now();
   const remaining = () => Math.max(5_000, timeoutMs - (Date.now() - started));
 
-  await withPage({ width: 1280, height: 1000 }, { log, fatalPrefixes: ["page error"] }, async (page) => {
+  // tall enough that a desktop screenshot shows the view's chart under the trends strip
+  await withPage({ width: 1280, height: 1500 }, { log, fatalPrefixes: ["page error"] }, async (page) => {
     const failures = [];
     for (const { view, search, traces } of VIEW_CASES) {
       await page.goto(`${base}${search}`, { waitUntil: "domcontentloaded", timeout: remaining() });
