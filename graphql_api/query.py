@@ -100,7 +100,7 @@ class Query:
         description=(
             "The newest data-version bump: when a pipeline stage last committed new data and "
             "which series it changed (what `dataUpdated` pushed last). null before any stage "
-            "has run. A dashboard's \"data as of\" time."
+            'has run. A dashboard\'s "data as of" time.'
         )
     )
     async def last_update(self, info: Info) -> DataUpdate | None:
