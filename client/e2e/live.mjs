@@ -2,12 +2,13 @@
 /**
  * The live "market trends" strip, in headless Chromium against a running server: the page is
  * opened, prints `READY <version>` (the data version its "data as of" shows) and waits while
- * the caller runs the pipeline; the strip must then show a newer version, pushed through the
+ * the caller runs a pipeline stage; the strip must then show a newer version, pushed through the
  * dataUpdated subscription, without the page reloading. Prints `UPDATED <version>`.
  *
  *   node e2e/live.mjs <url>          (E2E_TIMEOUT_MS bounds the whole wait; default 300000)
  *
- * tests/e2e/test_dashboard_e2e.py runs it around a real `fredpipe pipeline run`.
+ * tests/e2e/test_dashboard_e2e.py runs it around `fredpipe forecast --force`, a pipeline stage
+ * that stores a new forecast run.
  */
 import { withPage } from "./browser.mjs";
 import { isEntryPoint } from "./cli.mjs";

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,4 +62,12 @@ def test_a_request_over_its_time_budget_is_stopped_with_503(db_url: str, tmp_pat
         assert response.status_code == 503, response.text[:300]
         assert response.headers["retry-after"] == "5"
         assert "time budget of 0.1 s" in response.json()["message"]
-        assert httpx.get(f"{base}/healthz").status_code == 200  # the server carries on
+        # the server carries on; /healthz has the same 0.1 s budget, which a machine busy
+        # with other suites can exceed now and then, so it gets a few tries
+        statuses = []
+        for _ in range(20):
+            statuses.append(httpx.get(f"{base}/healthz").status_code)
+            if statuses[-1] == 200:
+                break
+            time.sleep(0.25)
+        assert statuses[-1] == 200, statuses

@@ -120,11 +120,13 @@ def test_each_view_draws_its_traces_accessibly_down_to_375_px(
         assert f"{view}: {{" in done.stdout, done.stdout
 
 
-def test_the_trends_strip_updates_live_when_the_pipeline_runs(
+def test_the_trends_strip_updates_live_when_the_pipeline_lands_data(
     browser: str, deployment: Deployed
 ) -> None:
-    """The page stays open while a real ``fredpipe pipeline run`` lands data; its strip shows
-    the new data version, pushed by dataUpdated, without a reload."""
+    """The page stays open while a pipeline stage lands new data: ``fredpipe forecast --force``
+    stores a new forecast run of UNRATE in another process (the cheapest stage that always
+    writes; tests/api/test_subscriptions_pipeline.py follows a whole ``pipeline run``). The
+    strip shows the new data version, pushed by dataUpdated, without a reload."""
     with serving(deployment.env) as base:
         page = subprocess.Popen(
             ["node", "e2e/live.mjs", f"{base}/"],
@@ -138,9 +140,7 @@ def test_the_trends_strip_updates_live_when_the_pipeline_runs(
             assert page.stdout is not None
             ready = page.stdout.readline()
             assert ready.startswith("READY "), ready + (page.stderr.read() if page.stderr else "")
-            with running_sandbox() as fred_url:
-                env = {**deployment.env, "FREDPIPE_FRED_BASE_URL": str(fred_url)}
-                run = run_cli(["pipeline", "run", "--series", "UNRATE"], env)
+            run = run_cli(["forecast", "--series", "UNRATE", "--force"], deployment.env)
             assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
             out, err = page.communicate(timeout=120)
         finally:
