@@ -2,7 +2,7 @@ import { useApolloClient, useQuery, useSubscription } from "@apollo/client/react
 import { useState } from "react";
 import type { CatalogIndicator } from "../catalog";
 import { graphql } from "../gql";
-import { formatNumber, formatSigned } from "../lib/format";
+import { formatNumber, formatSigned, toneOf } from "../lib/format";
 
 export const TrendsStripQuery = graphql(`
   query TrendsStrip {
@@ -97,10 +97,10 @@ export function TrendsStrip({ catalog }: { catalog: readonly CatalogIndicator[] 
                 </th>
                 <td>{formatNumber(trend.latestValue)}</td>
                 <td>{trend.latestDate ?? "—"}</td>
-                <td className={tone(trend.change1d)}>{formatSigned(trend.change1d)}</td>
-                <td className={tone(trend.change1m)}>{formatSigned(trend.change1m)}</td>
-                <td className={tone(trend.change1y)}>{formatSigned(trend.change1y)}</td>
-                <td className={tone(trend.pctChange1y)}>{formatSigned(trend.pctChange1y, "%")}</td>
+                <td className={toneOf(trend.change1d)}>{formatSigned(trend.change1d)}</td>
+                <td className={toneOf(trend.change1m)}>{formatSigned(trend.change1m)}</td>
+                <td className={toneOf(trend.change1y)}>{formatSigned(trend.change1y)}</td>
+                <td className={toneOf(trend.pctChange1y)}>{formatSigned(trend.pctChange1y, "%")}</td>
               </tr>
             ))}
           </tbody>
@@ -108,9 +108,4 @@ export function TrendsStrip({ catalog }: { catalog: readonly CatalogIndicator[] 
       </div>
     </section>
   );
-}
-
-function tone(value: number | null | undefined): string | undefined {
-  if (value === null || value === undefined || value === 0) return undefined;
-  return value > 0 ? "up" : "down";
 }

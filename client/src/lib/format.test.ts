@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatNumber, formatPercent, formatShare, formatSigned } from "./format";
+import { formatCount, formatNumber, formatPercent, formatShare, formatSigned, toneOf } from "./format";
 
 describe("formatNumber", () => {
   it("shows a dash for missing statistics", () => {
@@ -41,5 +41,14 @@ describe("formatSigned", () => {
     expect(formatSigned(2.6163, "%")).toBe("+2.62%");
     expect(formatSigned(-25.2512, "%")).toBe("−25.25%");
     expect(formatSigned(null)).toBe("—");
+  });
+});
+
+describe("toneOf", () => {
+  it("classes a rise up and a fall down, nothing for zero or undefined, after any base class", () => {
+    expect(toneOf(0.5)).toBe("up");
+    expect(toneOf(-2, "num")).toBe("num down");
+    expect(toneOf(0, "num")).toBe("num");
+    expect(toneOf(null)).toBeUndefined();
   });
 });

@@ -39,3 +39,12 @@ export function formatSigned(value: number | null | undefined, suffix = ""): str
   const sign = value > 0 ? "+" : value < 0 ? "−" : "";
   return `${sign}${text}${suffix}`;
 }
+
+/**
+ * The CSS class of a change (styles.css: `up` green, `down` red; none for zero or undefined),
+ * after `base` classes when given: toneOf(-1, "num") is "num down".
+ */
+export function toneOf(value: number | null | undefined, base = ""): string | undefined {
+  const tone = value === null || value === undefined || value === 0 ? "" : value > 0 ? "up" : "down";
+  return [base, tone].filter(Boolean).join(" ") || undefined;
+}

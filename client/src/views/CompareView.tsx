@@ -3,6 +3,7 @@ import { useRef } from "react";
 import { lookup, spanOf } from "../catalog";
 import { Chart } from "../components/Chart";
 import { ChoiceSelect } from "../components/controls/ChoiceSelect";
+import { FrequencyControls } from "../components/controls/FrequencyControls";
 import { IndicatorsPicker } from "../components/controls/IndicatorsPicker";
 import { WindowControls } from "../components/controls/WindowControls";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -24,17 +25,14 @@ import {
   scaleOptions,
   windowSummary,
 } from "../lib/compare";
-import { formatNumber, formatSigned } from "../lib/format";
+import { formatNumber, formatSigned, toneOf } from "../lib/format";
 import {
   AGGREGATION_CODES,
-  AGGREGATION_LABELS,
   FREQUENCY_CODES,
   FREQUENCY_LABELS,
   ID_LIMITS,
   TRANSFORM_CODES,
-  type AggregationCode,
   type AxisMode,
-  type FrequencyCode,
   type ViewState,
 } from "../lib/viewState";
 import { anchorDate, resolveWindow, validateWindow, type DateWindow } from "../lib/window";
@@ -90,13 +88,6 @@ const AXES: readonly (readonly [AxisMode, string])[] = [
   ["shared", "One shared axis"],
   ["dual", "Two axes (left, right)"],
 ];
-const FREQUENCIES = [
-  ["native", "As published"] as const,
-  ...(Object.keys(FREQUENCY_CODES) as FrequencyCode[]).map((c) => [c, FREQUENCY_LABELS[c]] as const),
-];
-const AGGREGATIONS = (Object.keys(AGGREGATION_CODES) as AggregationCode[]).map(
-  (c) => [c, AGGREGATION_LABELS[c]] as const,
-);
 
 function describeWindow(window: DateWindow): string {
   return `between ${window.start ?? "the first observation"} and ${window.end ?? "the latest"}`;
@@ -139,20 +130,7 @@ export default function CompareView({ state, update, catalog }: ViewProps) {
           options={found.length === 2 ? AXES : AXES.slice(0, 1)}
           onChange={(next) => update({ axis: next })}
         />
-        <ChoiceSelect
-          label="Frequency"
-          value={state.frequency ?? "native"}
-          options={FREQUENCIES}
-          onChange={(f) => update({ frequency: f === "native" ? null : f })}
-        />
-        {state.frequency ? (
-          <ChoiceSelect
-            label="Aggregation"
-            value={state.aggregation}
-            options={AGGREGATIONS}
-            onChange={(aggregation) => update({ aggregation })}
-          />
-        ) : null}
+        <FrequencyControls state={state} update={update} />
       </section>
       {unknown.length > 0 ? <UnknownIds ids={unknown} /> : null}
       {problem ? (
@@ -341,11 +319,6 @@ function WindowTable({ series, scale }: { series: readonly CompareIndicator[]; s
   );
 }
 
-function tone(value: number | null | undefined): string {
-  if (value === null || value === undefined || value === 0) return "num";
-  return value > 0 ? "num up" : "num down";
-}
-
 /** Latest value and changes of each indicator, in its own units (the API's trends). */
 function TrendsTable({ series, trends }: { series: readonly CompareIndicator[]; trends: readonly CompareTrend[] }) {
   const byId = new Map(trends.map((t) => [t.id, t]));
@@ -380,10 +353,10 @@ function TrendsTable({ series, trends }: { series: readonly CompareIndicator[]; 
                   <td>{trend?.latestDate ?? "—"}</td>
                   <td className="num">{formatNumber(trend?.latestValue)}</td>
                   <td title={s.units}>{s.unitsShort || s.units}</td>
-                  <td className={tone(trend?.change1d)}>{formatSigned(trend?.change1d)}</td>
-                  <td className={tone(trend?.change1m)}>{formatSigned(trend?.change1m)}</td>
-                  <td className={tone(trend?.change1y)}>{formatSigned(trend?.change1y)}</td>
-                  <td className={tone(trend?.pctChange1y)}>{formatSigned(trend?.pctChange1y, "%")}</td>
+                  <td className={toneOf(trend?.change1d, "num")}>{formatSigned(trend?.change1d)}</td>
+                  <td className={toneOf(trend?.change1m, "num")}>{formatSigned(trend?.change1m)}</td>
+                  <td className={toneOf(trend?.change1y, "num")}>{formatSigned(trend?.change1y)}</td>
+                  <td className={toneOf(trend?.pctChange1y, "num")}>{formatSigned(trend?.pctChange1y, "%")}</td>
                   <td className="num">{formatSigned(trend?.zscore1y)}</td>
                 </tr>
               );

@@ -3,6 +3,7 @@ import { useRef } from "react";
 import { lookup, spanOf } from "../catalog";
 import { Chart } from "../components/Chart";
 import { ChoiceSelect } from "../components/controls/ChoiceSelect";
+import { FrequencyControls } from "../components/controls/FrequencyControls";
 import { IndicatorPicker } from "../components/controls/IndicatorPicker";
 import { WindowControls } from "../components/controls/WindowControls";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -16,13 +17,9 @@ import { joinOnDates } from "../lib/csv";
 import { buildTraces } from "../lib/traces";
 import {
   AGGREGATION_CODES,
-  AGGREGATION_LABELS,
   FREQUENCY_CODES,
-  FREQUENCY_LABELS,
   TRANSFORM_CODES,
   TRANSFORM_LABELS,
-  type AggregationCode,
-  type FrequencyCode,
   type TransformCode,
   type ViewState,
 } from "../lib/viewState";
@@ -97,13 +94,6 @@ export const HistoryViewQuery = graphql(`
 `);
 
 const TRANSFORMS = (Object.keys(TRANSFORM_CODES) as TransformCode[]).map((c) => [c, TRANSFORM_LABELS[c]] as const);
-const FREQUENCIES = [
-  ["native", "As published"] as const,
-  ...(Object.keys(FREQUENCY_CODES) as FrequencyCode[]).map((c) => [c, FREQUENCY_LABELS[c]] as const),
-];
-const AGGREGATIONS = (Object.keys(AGGREGATION_CODES) as AggregationCode[]).map(
-  (c) => [c, AGGREGATION_LABELS[c]] as const,
-);
 
 /** The API's chart image of what the view shows (print quality, Matplotlib). */
 export function chartImageUrl(id: string, state: ViewState, window: { start: string | null; end: string | null }, forecast: boolean): string {
@@ -131,20 +121,7 @@ export default function HistoryView({ state, update, catalog }: ViewProps) {
         <IndicatorPicker label="Indicator" catalog={catalog} value={id} onChange={(next) => update({ ids: [next] })} />
         <WindowControls state={state} span={spanOf(entry ? [entry] : [])} update={update} />
         <ChoiceSelect label="Units" value={state.transform} options={TRANSFORMS} onChange={(transform) => update({ transform })} />
-        <ChoiceSelect
-          label="Frequency"
-          value={state.frequency ?? "native"}
-          options={FREQUENCIES}
-          onChange={(f) => update({ frequency: f === "native" ? null : f })}
-        />
-        {state.frequency ? (
-          <ChoiceSelect
-            label="Aggregation"
-            value={state.aggregation}
-            options={AGGREGATIONS}
-            onChange={(aggregation) => update({ aggregation })}
-          />
-        ) : null}
+        <FrequencyControls state={state} update={update} />
       </section>
       {unknown.length > 0 ? (
         <UnknownIds ids={unknown} />
